@@ -1,0 +1,33 @@
+/**
+ * What the `sys/` backends may reach of the core. The system backend is the one backend allowed past
+ * its storage view: it is the operator's handle on the core itself.
+ *
+ * @module
+ */
+import type { Barrier } from '../../barrier/barrier.js'
+import type { Clock } from '../../clock.js'
+import type { GenerateRoot } from '../../core/generate-root.js'
+import type { MountService } from '../../core/mount-service.js'
+import type { Rekey } from '../../core/rekey.js'
+import type { InitOptions, InitResult, SealManager, SealStatus } from '../../core/seal-manager.js'
+
+/** The core as the system backends see it. */
+export interface SystemCore {
+  readonly sealManager: SealManager
+  readonly rekey: Rekey
+  readonly rekeyRecovery: Rekey
+  readonly generateRoot: GenerateRoot
+  readonly mounts: MountService
+  readonly barrier: Barrier
+  readonly clock: Clock
+  /** Initializes the vault; emits `initialized`. */
+  init(options: InitOptions): Promise<InitResult>
+  /** Submits an unseal share (auto-unseal seals ignore it); emits `unsealed` on success. */
+  submitUnsealKey(key?: Uint8Array): Promise<void>
+  /** Seals; emits `sealed`. */
+  seal(): Promise<void>
+  /** Rotates the barrier key; emits `keyRotated`. */
+  rotate(): Promise<{ term: number }>
+  status(): Promise<SealStatus>
+  clusterInfo(): { name: string; id: string } | null
+}

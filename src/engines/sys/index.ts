@@ -1,0 +1,53 @@
+/**
+ * The `sys/` backend (type `system`), mounted at `sys/` in every vault.
+ *
+ * @module
+ */
+import { FrameworkBackend } from '../../framework/backend.js'
+import { definePath } from '../../framework/path.js'
+import type { SystemCore } from './core.js'
+import { mountPaths } from './mounts.js'
+
+/** Builds the system backend over the core. */
+export function createSystemBackend(core: SystemCore): FrameworkBackend {
+  return new FrameworkBackend({
+    type: 'system',
+    specialPaths: {
+      // Vault's root-protected sys paths that exist so far (api/sudo_paths.go).
+      root: ['rotate', 'seal', 'remount', 'mounts/auth/*'],
+    },
+    paths: [
+      ...mountPaths(core.mounts),
+      definePath({
+        pattern: 'key-status',
+        operations: {
+          read: async () => {
+            const status = core.barrier.keyStatus()
+            return { data: { term: status.term, install_time: status.install_time, encryptions: status.encryptions } }
+          },
+        },
+        synopsis: 'The active barrier key term, its install time and how many encryptions it did.',
+      }),
+      definePath({
+        pattern: 'rotate',
+        operations: {
+          update: async () => {
+            await core.rotate()
+            return null
+          },
+        },
+        synopsis: 'Adds a new barrier key term; new writes use it, old values still read.',
+      }),
+      definePath({
+        pattern: 'seal',
+        operations: {
+          update: async () => {
+            await core.seal()
+            return null
+          },
+        },
+        synopsis: 'Seals the vault.',
+      }),
+    ],
+  })
+}

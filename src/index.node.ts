@@ -1,0 +1,13 @@
+/**
+ * The Node entry of `vaultlet` (selected by the `node` export condition): the same API as the
+ * runtime-neutral entry, with `node:crypto` (AES-NI, constant time) as the default crypto provider.
+ *
+ * @module
+ */
+import { setDefaultCrypto } from './crypto/index.js'
+import { nodeCrypto } from './crypto/node.js'
+
+setDefaultCrypto(nodeCrypto)
+
+export * from './index.js'
+export { nodeCrypto }

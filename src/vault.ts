@@ -1,0 +1,525 @@
+/**
+ * The `Vault` class: storage adapter → barrier → seal, the mount table and router, the token store,
+ * and the one request pipeline every door (in-process, typed helpers, HTTP) goes through.
+ *
+ * @module
+ */
+import { EventEmitter } from 'eventemitter3'
+import { Barrier } from './barrier/barrier.js'
+import { type Clock, systemClock } from './clock.js'
+import { getDefaultCrypto } from './crypto/index.js'
+import type { CryptoProvider } from './crypto/provider.js'
+import { GenerateRoot } from './core/generate-root.js'
+import type { Backend, ConnectionInfo, LogicalRequest, LogicalResponse, Operation } from './core/logical.js'
+import { type MountInput, MountService, SYSTEM_DEFAULT_TTL } from './core/mount-service.js'
+import { Rekey } from './core/rekey.js'
+import type { RawResponse, VaultRequest, VaultResponse } from './core/request.js'
+import type { Route } from './core/router.js'
+import { type InitOptions, type InitResult, SealManager, type SealStatus } from './core/seal-manager.js'
+import { decodeKeyShare } from './core/shares.js'
+import { type TokenEntry, TokenStore } from './core/token-store.js'
+import { EngineRegistry } from './engines/registry.js'
+import type { SystemCore } from './engines/sys/core.js'
+import { createOperatorBackend, OPERATOR_PATHS } from './engines/sys/operator.js'
+import { createSystemBackend } from './engines/sys/index.js'
+import {
+  errorToHttp,
+  InvalidRequestError,
+  NotFoundError,
+  PermissionDeniedError,
+  SealedError,
+  UnsupportedOperationError,
+  UnsupportedPathError,
+  VaultError,
+} from './errors.js'
+import type { VaultEvents } from './events.js'
+import { parseDuration } from './framework/duration.js'
+import { type Seal, ShamirSeal } from './seal/seal.js'
+import type { StorageAdapter } from './storage/adapter.js'
+import { MemoryStorage } from './storage/memory.js'
+import { StorageView } from './storage/view.js'
+import { fromUtf8, toHex, utf8, uuid } from './util/encoding.js'
+
+/** Cluster name and ID, created at first unseal (behind the barrier). */
+const CLUSTER_INFO_PATH = 'core/cluster/local/info'
+/** The token store's storage, as in Vault. */
+const TOKEN_STORE_PREFIX = 'sys/token/'
+
+/** Options of `new Vault()`. */
+export interface VaultOptions {
+  /** Where the (encrypted) data lives. Default: a new {@link MemoryStorage}. */
+  storage?: StorageAdapter
+  /** What protects the root key. Default: a new {@link ShamirSeal}. */
+  seal?: Seal
+  /** Crypto provider. Default: `node:crypto` on Node (through the package's `node` export), else noble. */
+  crypto?: CryptoProvider
+  /** Time source. Default: the wall clock. Tests pass a `ManualClock` from `vaultlet/testing`. */
+  clock?: Clock
+  /** System default lease TTL (seconds or duration string). Default `768h`. */
+  defaultLeaseTtl?: number | string
+  /** System max lease TTL (seconds or duration string). Default `768h`. */
+  maxLeaseTtl?: number | string
+}
+
+/** Options of {@link Vault.dev}. */
+export interface DevOptions extends Omit<VaultOptions, 'seal'> {
+  /** The root token's ID (like `vault server -dev -dev-root-token-id`). Default: a random `hvs.` token. */
+  rootToken?: string
+}
+
+/** Sys paths whose answers Vault also copies to the top level of the JSON body (legacy compatibility). */
+const TOP_LEVEL_DATA = /^sys\/(audit\/?|audit-hash\/.*|auth\/?|config\/cors|config\/auditing\/request-headers\/?.*|capabilities(-accessor|-self)?|ha-status|key-status|mounts\/?|policy\/?|rekey\/backup|rekey\/recovery-key-backup|remount|rotate|wrapping\/wrap)$/
+
+const METHOD_OPERATION: Record<string, Operation> = {
+  GET: 'read',
+  HEAD: 'read',
+  POST: 'update',
+  PUT: 'update',
+  DELETE: 'delete',
+  PATCH: 'patch',
+  LIST: 'list',
+}
+
+/**
+ * An embeddable Vault core.
+ *
+ * @example
+ * ```ts
+ * import { Vault } from 'vaultlet'
+ * const vault = await Vault.dev()
+ * const res = await vault.request({ method: 'GET', path: 'sys/mounts', token: vault.rootToken })
+ * console.log(Object.keys(res.data ?? {})) // ['sys/']
+ * ```
+ *
+ * @example
+ * ```ts
+ * import { Vault } from 'vaultlet'
+ * import { FileStorage } from 'vaultlet/storage/file'
+ * const vault = new Vault({ storage: new FileStorage('/var/lib/app/vault') })
+ * const { keys, rootToken } = await vault.init({ secretShares: 5, secretThreshold: 3 })
+ * await vault.unseal(keys[0]); await vault.unseal(keys[3]); await vault.unseal(keys[4])
+ * ```
+ */
+export class Vault extends EventEmitter<VaultEvents> {
+  /** Mountable engine and auth-method types. Register your own before mounting them. */
+  readonly engines = new EngineRegistry()
+  readonly storage: StorageAdapter
+  readonly crypto: CryptoProvider
+  readonly clock: Clock
+  readonly sealType: Seal
+  /** Dev mode only: the root token. */
+  rootToken?: string
+  /** Dev mode only: the single unseal key (hex). */
+  unsealKey?: string
+
+  readonly #barrier: Barrier
+  readonly #seal: SealManager
+  readonly #mounts: MountService
+  readonly #tokens: TokenStore
+  readonly #rekey: Rekey
+  readonly #rekeyRecovery: Rekey
+  readonly #generateRoot: GenerateRoot
+  readonly #operator: Backend
+  #cluster: { name: string; id: string } | null = null
+
+  constructor(options: VaultOptions = {}) {
+    super()
+    this.storage = options.storage ?? new MemoryStorage()
+    this.crypto = options.crypto ?? getDefaultCrypto()
+    this.clock = options.clock ?? systemClock
+    this.sealType = options.seal ?? new ShamirSeal()
+    if (this.sealType instanceof ShamirSeal) this.sealType.bind(this.crypto)
+    const defaultTtl = options.defaultLeaseTtl === undefined ? SYSTEM_DEFAULT_TTL : parseDuration(options.defaultLeaseTtl)
+    const maxTtl = options.maxLeaseTtl === undefined ? SYSTEM_DEFAULT_TTL : parseDuration(options.maxLeaseTtl)
+
+    this.#barrier = new Barrier(this.storage, this.crypto, this.clock)
+    this.#tokens = new TokenStore(new StorageView(this.#barrier, TOKEN_STORE_PREFIX), this.crypto, this.clock)
+    this.#mounts = new MountService({
+      barrier: this.#barrier,
+      registry: this.engines,
+      clock: this.clock,
+      crypto: this.crypto,
+      defaultLeaseTtl: defaultTtl,
+      maxLeaseTtl: maxTtl,
+      hooks: {
+        mounted: (e) => this.emit('mounted', { path: e.path, type: e.type, table: e.table }),
+        unmounted: (e) => this.emit('unmounted', { path: e.path, type: e.type, table: e.table }),
+        tuned: (e) => this.emit('tuned', { path: e.path }),
+        remounted: (from, to) => this.emit('remounted', { from, to }),
+      },
+    })
+    this.#seal = new SealManager({
+      storage: this.storage,
+      barrier: this.#barrier,
+      seal: this.sealType,
+      crypto: this.crypto,
+      postUnseal: () => this.#postUnseal(),
+      preSeal: () => this.#preSeal(),
+      createRootToken: async (id) => (await this.#tokens.createRootToken(id === undefined ? {} : { id })).id,
+      clusterInfo: () => this.#cluster,
+    })
+    const rekeyDone = (recovery: boolean) => (n: number, t: number) =>
+      this.emit('rekeyed', { secretShares: n, secretThreshold: t, recovery })
+    this.#rekey = new Rekey(this.#seal, this.crypto, false, this.sealType.autoUnseal, rekeyDone(false))
+    this.#rekeyRecovery = new Rekey(this.#seal, this.crypto, true, this.sealType.autoUnseal, rekeyDone(true))
+    this.#generateRoot = new GenerateRoot(
+      this.#seal,
+      this.crypto,
+      async () => (await this.#tokens.createRootToken()).id,
+      () => this.emit('rootGenerated'),
+    )
+    const core = this.#systemCore()
+    this.#operator = createOperatorBackend(core)
+    this.engines.register({
+      type: 'system',
+      kind: 'secret',
+      singleton: true,
+      factory: () => createSystemBackend(core),
+    })
+  }
+
+  /**
+   * A development vault: in-memory, initialized with one unseal key, unsealed, root token known.
+   * Emits a `warning` (on the next tick, once you can listen) that it is not for production.
+   *
+   * @example
+   * ```ts
+   * const vault = await Vault.dev({ rootToken: 'root' })
+   * await vault.request({ method: 'GET', path: 'sys/mounts', token: 'root' })
+   * ```
+   */
+  static async dev(options: DevOptions = {}): Promise<Vault> {
+    const { rootToken, ...rest } = options
+    const vault = new Vault(rest)
+    const init = await vault.#seal.init({ secretShares: 1, secretThreshold: 1, ...(rootToken ? { rootTokenId: rootToken } : {}) })
+    await vault.unseal(init.keys[0]!)
+    vault.rootToken = init.rootToken
+    vault.unsealKey = init.keys[0]
+    const warning =
+      'You are running vaultlet in dev mode: all data is in memory, the vault is unsealed and the root token is known. Do not run it in production.'
+    setTimeout(() => vault.emit('warning', warning), 0)
+    return vault
+  }
+
+  /** `true` while sealed. */
+  get sealed(): boolean {
+    return this.#barrier.sealed
+  }
+
+  /** `vault status`: the seal status. */
+  status(): Promise<SealStatus> {
+    return this.#seal.status()
+  }
+
+  /**
+   * Initializes a new vault (`sys/init`). Shamir vaults stay sealed; auto-unseal vaults unseal.
+   *
+   * @throws {InvalidRequestError} bad share parameters, or already initialized.
+   */
+  async init(options: InitOptions = {}): Promise<InitResult> {
+    const result = await this.#seal.init(options)
+    this.emit('initialized', {
+      secretShares: options.secretShares ?? options.recoveryShares ?? 5,
+      secretThreshold: options.secretThreshold ?? options.recoveryThreshold ?? 3,
+      sealType: this.sealType.type,
+    })
+    if (!this.#barrier.sealed) this.emit('unsealed')
+    return result
+  }
+
+  /**
+   * Submits one unseal key share (hex or base64, as `init` returned it). Returns the seal status;
+   * `sealed` turns false on the threshold share. Auto-unseal vaults need no key.
+   *
+   * @throws {InvalidKeyError} the combined shares are wrong (progress is reset).
+   */
+  async unseal(key?: string | Uint8Array): Promise<SealStatus> {
+    const bytes = key === undefined ? undefined : typeof key === 'string' ? decodeKeyShare(key) : key
+    await this.#submitUnsealKey(bytes)
+    return this.status()
+  }
+
+  async #submitUnsealKey(key: Uint8Array | undefined): Promise<void> {
+    const wasSealed = this.#barrier.sealed
+    await this.#seal.submitUnsealKey(key)
+    if (wasSealed && !this.#barrier.sealed) this.emit('unsealed')
+  }
+
+  /** Seals the vault: keys are wiped from memory; every request answers 503 until unsealed. */
+  async seal(): Promise<void> {
+    const wasSealed = this.#barrier.sealed
+    await this.#seal.seal()
+    if (!wasSealed) this.emit('sealed')
+  }
+
+  /** Seals and releases the storage adapter. */
+  async close(): Promise<void> {
+    await this.seal()
+    await this.storage.close?.()
+  }
+
+  #systemCore(): SystemCore {
+    return {
+      sealManager: this.#seal,
+      rekey: this.#rekey,
+      rekeyRecovery: this.#rekeyRecovery,
+      generateRoot: this.#generateRoot,
+      mounts: this.#mounts,
+      barrier: this.#barrier,
+      clock: this.clock,
+      init: (options) => this.init(options),
+      submitUnsealKey: (key) => this.#submitUnsealKey(key),
+      seal: () => this.seal(),
+      rotate: async () => {
+        const { term } = await this.#barrier.rotate()
+        this.emit('keyRotated', { term })
+        return { term }
+      },
+      status: () => this.status(),
+      clusterInfo: () => this.#cluster,
+    }
+  }
+
+  async #postUnseal(): Promise<void> {
+    await this.#tokens.setup()
+    const raw = await this.#barrier.get(CLUSTER_INFO_PATH)
+    if (raw) {
+      this.#cluster = JSON.parse(fromUtf8(raw)) as { name: string; id: string }
+    } else {
+      this.#cluster = { name: `vault-cluster-${toHex(this.crypto.randomBytes(4))}`, id: uuid() }
+      await this.#barrier.put(CLUSTER_INFO_PATH, utf8(JSON.stringify(this.#cluster)))
+    }
+    await this.#mounts.setup(this.#defaultMounts(), [])
+  }
+
+  #defaultMounts(): MountInput[] {
+    const mounts: MountInput[] = [
+      { path: 'sys/', type: 'system', description: 'system endpoints used for control, policy and debugging' },
+    ]
+    if (this.engines.get('secret', 'cubbyhole')) {
+      mounts.unshift({ path: 'cubbyhole/', type: 'cubbyhole', description: 'per-token private secret storage', local: true })
+    }
+    return mounts
+  }
+
+  async #preSeal(): Promise<void> {
+    this.#rekey.wipe()
+    this.#rekeyRecovery.wipe()
+    this.#generateRoot.cancel()
+    await this.#mounts.teardown()
+    this.#tokens.teardown()
+    this.#cluster = null
+  }
+
+  /**
+   * Sends a request through the pipeline and returns Vault's response envelope.
+   *
+   * @throws {VaultError} for every status ≥ 400, with Vault's `statusCode` and `errors`.
+   *
+   * @example
+   * ```ts
+   * const res = await vault.request({ method: 'POST', path: 'sys/mounts/kv', data: { type: 'kv' }, token })
+   * ```
+   */
+  async request<T = Record<string, unknown>>(req: VaultRequest): Promise<VaultResponse<T>> {
+    const { status, body, error } = await this.#dispatch(req)
+    if (error) throw error
+    if (status === 204 || body === null) return envelope(uuid(), null, '') as VaultResponse<T>
+    if ('request_id' in body) return body as VaultResponse<T>
+    // Operator endpoints answer a bare object over HTTP; in-process it arrives as `data`.
+    return envelope(uuid(), body, 'system') as VaultResponse<T>
+  }
+
+  /**
+   * Sends a request and returns the HTTP status and JSON body Vault would answer with. Never throws:
+   * errors become `{errors: [...]}` bodies. This is what the HTTP server writes.
+   */
+  async handle(req: VaultRequest): Promise<RawResponse> {
+    const { status, body, error } = await this.#dispatch(req)
+    if (error) {
+      const mapped = errorToHttp(error)
+      return { status: mapped.status, body: mapped.body }
+    }
+    return { status, body }
+  }
+
+  async #dispatch(req: VaultRequest): Promise<RawResponse & { error?: unknown }> {
+    try {
+      return await this.#pipeline(req)
+    } catch (error) {
+      return { status: 500, body: null, error: error instanceof VaultError ? error : wrapUnknown(error) }
+    }
+  }
+
+  async #pipeline(req: VaultRequest): Promise<RawResponse> {
+    const requestId = uuid()
+    const method = String(req.method ?? '').toUpperCase()
+    let operation = METHOD_OPERATION[method]
+    if (!operation) throw new UnsupportedOperationError()
+    const data: Record<string, unknown> = { ...(req.data ?? {}) }
+    if (method === 'GET' && (data.list === true || data.list === 'true' || data.list === '1')) {
+      operation = 'list'
+      delete data.list
+    }
+    let path = normalizePath(req.path)
+    if (operation === 'list' && !path.endsWith('/')) path += '/'
+    const headers = normalizeHeaders(req.headers)
+    const wrapTtl = req.wrapTtl === undefined || req.wrapTtl === '' ? 0 : parseDuration(req.wrapTtl)
+
+    // Operator endpoints (init, unseal, seal-status, health, rekey, generate-root) answer while sealed
+    // and authenticate by key shares, not tokens.
+    if (OPERATOR_PATHS.test(path)) {
+      const resp = await this.#operator.handleRequest(
+        this.#logical(requestId, operation, path, 'sys/', data, headers, null, 'system', '', req.connection, wrapTtl),
+      )
+      return { status: resp?.httpStatus ?? (resp?.data ? 200 : 204), body: resp?.data ?? null }
+    }
+    if (this.#barrier.sealed) throw new SealedError()
+
+    const token = typeof req.token === 'string' ? req.token : ''
+    const entry = token ? await this.#tokens.lookup(token) : null
+    const route = this.#mounts.match(path)
+    if (!route) {
+      if (!entry) throw new PermissionDeniedError()
+      throw new UnsupportedPathError(`no handler for route "${path}". route entry not found.`)
+    }
+    const relative = path.slice(route.prefix.length)
+    const unauthenticated = matchesAny(route.backend.specialPaths?.unauthenticated, relative)
+    if (!entry && !unauthenticated) throw new PermissionDeniedError()
+
+    const lreq = this.#logical(
+      requestId,
+      operation,
+      relative,
+      route.prefix,
+      data,
+      headers,
+      entry,
+      route.entry.type,
+      route.entry.accessor,
+      req.connection,
+      wrapTtl,
+      route,
+    )
+    if (operation === 'update' && route.backend.existenceCheck) {
+      const { checkFound, exists } = await route.backend.existenceCheck(lreq)
+      if (checkFound && !exists) lreq.operation = 'create'
+    }
+    if (entry) this.#authorize(entry, lreq, route)
+
+    const resp = await route.backend.handleRequest(lreq)
+    return this.#respond(requestId, lreq, route, resp)
+  }
+
+  /**
+   * The authorization step. Until the ACL lands (policies are issue 3) the only tokens that exist are
+   * root tokens: policy `root` passes, anything else is denied — fail closed.
+   */
+  #authorize(entry: TokenEntry, _req: LogicalRequest, _route: Route): void {
+    if (entry.policies.includes('root')) return
+    throw new PermissionDeniedError('1 error occurred:\n\t* permission denied\n\n', {
+      errors: ['1 error occurred:\n\t* permission denied\n\n'],
+    })
+  }
+
+  #logical(
+    id: string,
+    operation: Operation,
+    path: string,
+    mountPoint: string,
+    data: Record<string, unknown>,
+    headers: Record<string, string[]>,
+    entry: TokenEntry | null,
+    mountType: string,
+    mountAccessor: string,
+    connection: ConnectionInfo | undefined,
+    wrapTtl: number,
+    route?: Route,
+  ): LogicalRequest {
+    return {
+      id,
+      operation,
+      path,
+      mountPoint,
+      mountType,
+      mountAccessor,
+      data,
+      storage: route?.storage ?? new StorageView(this.#barrier, 'sys/'),
+      clientToken: entry?.id ?? '',
+      clientTokenAccessor: entry?.accessor ?? '',
+      displayName: entry?.display_name ?? '',
+      policies: entry?.policies ?? [],
+      headers,
+      ...(connection ? { connection } : {}),
+      ...(wrapTtl ? { wrapTtl } : {}),
+    }
+  }
+
+  #respond(requestId: string, req: LogicalRequest, route: Route, resp: LogicalResponse | null): RawResponse {
+    const fullPath = route.prefix + req.path
+    if (!resp) {
+      if (req.operation === 'read' || req.operation === 'list') throw new NotFoundError()
+      return { status: 204, body: null }
+    }
+    if (resp.bare) return { status: resp.httpStatus ?? 200, body: resp.data ?? null }
+    const warnings = resp.warnings?.length ? resp.warnings : null
+    if (req.operation === 'list' && !warnings) {
+      const keys = resp.data?.keys
+      const onlyKeys = resp.data ? Object.keys(resp.data).every((k) => k === 'keys') : true
+      if (onlyKeys && (!Array.isArray(keys) || keys.length === 0)) throw new NotFoundError()
+    }
+    const body: Record<string, unknown> = envelope(requestId, resp.data ?? null, route.entry.type)
+    body.warnings = warnings
+    if (resp.data && TOP_LEVEL_DATA.test(fullPath)) {
+      for (const [k, v] of Object.entries(resp.data)) if (!(k in body)) body[k] = v
+    }
+    return { status: resp.httpStatus ?? 200, body }
+  }
+}
+
+function envelope(requestId: string, data: Record<string, unknown> | null, mountType: string): VaultResponse {
+  return {
+    request_id: requestId,
+    lease_id: '',
+    renewable: false,
+    lease_duration: 0,
+    data,
+    wrap_info: null,
+    warnings: null,
+    auth: null,
+    mount_type: mountType,
+  }
+}
+
+function wrapUnknown(error: unknown): VaultError {
+  return new VaultError('ERR_INTERNAL', 500, 'internal error', { cause: error, errors: ['internal error'] })
+}
+
+/**
+ * Strips a leading `/` and refuses paths that would be normalized into another path (`..`, `.`, empty
+ * segments): a request names exactly one path.
+ */
+function normalizePath(path: unknown): string {
+  if (typeof path !== 'string') throw new InvalidRequestError('missing request path')
+  const p = path.startsWith('/') ? path.slice(1) : path
+  const segments = (p.endsWith('/') ? p.slice(0, -1) : p).split('/')
+  if (p === '' || segments.some((s) => s === '' || s === '.' || s === '..')) {
+    throw new InvalidRequestError(`invalid request path "${path}"`)
+  }
+  return p
+}
+
+function normalizeHeaders(headers: VaultRequest['headers']): Record<string, string[]> {
+  const out: Record<string, string[]> = {}
+  for (const [k, v] of Object.entries(headers ?? {})) {
+    const name = k.toLowerCase()
+    if (name === 'x-vault-token' || name === 'authorization') continue
+    out[name] = Array.isArray(v) ? v : [v]
+  }
+  return out
+}
+
+/** Vault's special-path globs: exact, or prefix when ending in `*`. */
+function matchesAny(globs: string[] | undefined, path: string): boolean {
+  return (globs ?? []).some((g) => (g.endsWith('*') ? path.startsWith(g.slice(0, -1)) : path === g))
+}
