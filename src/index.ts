@@ -13,35 +13,43 @@
  *
  * @module
  */
-export { Vault, type VaultOptions, type DevOptions } from './vault.js'
-export type { VaultRequest, VaultResponse, RawResponse, RequestMethod, WrapInfo, AuthBlock } from './core/request.js'
-export type { InitOptions, InitResult, SealStatus } from './core/seal-manager.js'
-export type { RekeyStatus, RekeyUpdateResult, RekeyVerifyStatus } from './core/rekey.js'
+
+export { type Clock, systemClock, type TimerHandle } from './clock.js'
 export { decodeRootToken, type GenerateRootStatus } from './core/generate-root.js'
-export type { MountEntry, MountConfig } from './core/mounts.js'
 export type {
+  AuthInfo,
   Backend,
   BackendConfig,
   BackendFactory,
+  ConnectionInfo,
+  ExistenceResult,
   LogicalRequest,
   LogicalResponse,
   Operation,
+  SecretInfo,
   SpecialPaths,
   SystemView,
-  SecretInfo,
-  AuthInfo,
-  ConnectionInfo,
-  ExistenceResult,
 } from './core/logical.js'
-export { EngineRegistry, type EngineDefinition, type EngineKind } from './engines/registry.js'
+export type { MountConfig, MountEntry } from './core/mounts.js'
+export type { RekeyStatus, RekeyUpdateResult, RekeyVerifyStatus } from './core/rekey.js'
+export type {
+  AuthBlock,
+  RawResponse,
+  RequestMethod,
+  VaultRequest,
+  VaultResponse,
+  WrapInfo,
+} from './core/request.js'
+export type { InitOptions, InitResult, SealStatus } from './core/seal-manager.js'
+export { getDefaultCrypto, setDefaultCrypto } from './crypto/index.js'
+export { nobleCrypto } from './crypto/noble.js'
+export type { CryptoProvider } from './crypto/provider.js'
+export { type EngineDefinition, type EngineKind, EngineRegistry } from './engines/registry.js'
 export * from './errors.js'
 export type { VaultEvents } from './events.js'
-export { type Clock, type TimerHandle, systemClock } from './clock.js'
-export type { CryptoProvider } from './crypto/provider.js'
-export { nobleCrypto } from './crypto/noble.js'
-export { getDefaultCrypto, setDefaultCrypto } from './crypto/index.js'
+export * from './framework/index.js'
+export { CallbackSeal, type CallbackSealOptions, type Seal, ShamirSeal } from './seal/seal.js'
 export type { StorageAdapter, StorageOp } from './storage/adapter.js'
 export { MemoryStorage } from './storage/memory.js'
-export { StorageView, type Storage } from './storage/view.js'
-export { type Seal, ShamirSeal, CallbackSeal, type CallbackSealOptions } from './seal/seal.js'
-export * from './framework/index.js'
+export { type Storage, StorageView } from './storage/view.js'
+export { type DevOptions, Vault, type VaultOptions } from './vault.js'

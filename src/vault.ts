@@ -7,8 +7,6 @@
 import { EventEmitter } from 'eventemitter3'
 import { Barrier } from './barrier/barrier.js'
 import { type Clock, systemClock } from './clock.js'
-import { getDefaultCrypto } from './crypto/index.js'
-import type { CryptoProvider } from './crypto/provider.js'
 import { GenerateRoot } from './core/generate-root.js'
 import type { Backend, ConnectionInfo, LogicalRequest, LogicalResponse, Operation } from './core/logical.js'
 import { type MountInput, MountService, SYSTEM_DEFAULT_TTL } from './core/mount-service.js'
@@ -18,10 +16,12 @@ import type { Route } from './core/router.js'
 import { type InitOptions, type InitResult, SealManager, type SealStatus } from './core/seal-manager.js'
 import { decodeKeyShare } from './core/shares.js'
 import { type TokenEntry, TokenStore } from './core/token-store.js'
+import { getDefaultCrypto } from './crypto/index.js'
+import type { CryptoProvider } from './crypto/provider.js'
 import { EngineRegistry } from './engines/registry.js'
 import type { SystemCore } from './engines/sys/core.js'
-import { createOperatorBackend, OPERATOR_PATHS } from './engines/sys/operator.js'
 import { createSystemBackend } from './engines/sys/index.js'
+import { createOperatorBackend, OPERATOR_PATHS } from './engines/sys/operator.js'
 import {
   errorToHttp,
   InvalidRequestError,
@@ -68,7 +68,8 @@ export interface DevOptions extends Omit<VaultOptions, 'seal'> {
 }
 
 /** Sys paths whose answers Vault also copies to the top level of the JSON body (legacy compatibility). */
-const TOP_LEVEL_DATA = /^sys\/(audit\/?|audit-hash\/.*|auth\/?|config\/cors|config\/auditing\/request-headers\/?.*|capabilities(-accessor|-self)?|ha-status|key-status|mounts\/?|policy\/?|rekey\/backup|rekey\/recovery-key-backup|remount|rotate|wrapping\/wrap)$/
+const TOP_LEVEL_DATA =
+  /^sys\/(audit\/?|audit-hash\/.*|auth\/?|config\/cors|config\/auditing\/request-headers\/?.*|capabilities(-accessor|-self)?|ha-status|key-status|mounts\/?|policy\/?|rekey\/backup|rekey\/recovery-key-backup|remount|rotate|wrapping\/wrap)$/
 
 const METHOD_OPERATION: Record<string, Operation> = {
   GET: 'read',
@@ -129,7 +130,8 @@ export class Vault extends EventEmitter<VaultEvents> {
     this.clock = options.clock ?? systemClock
     this.sealType = options.seal ?? new ShamirSeal()
     if (this.sealType instanceof ShamirSeal) this.sealType.bind(this.crypto)
-    const defaultTtl = options.defaultLeaseTtl === undefined ? SYSTEM_DEFAULT_TTL : parseDuration(options.defaultLeaseTtl)
+    const defaultTtl =
+      options.defaultLeaseTtl === undefined ? SYSTEM_DEFAULT_TTL : parseDuration(options.defaultLeaseTtl)
     const maxTtl = options.maxLeaseTtl === undefined ? SYSTEM_DEFAULT_TTL : parseDuration(options.maxLeaseTtl)
 
     this.#barrier = new Barrier(this.storage, this.crypto, this.clock)
@@ -191,7 +193,11 @@ export class Vault extends EventEmitter<VaultEvents> {
   static async dev(options: DevOptions = {}): Promise<Vault> {
     const { rootToken, ...rest } = options
     const vault = new Vault(rest)
-    const init = await vault.#seal.init({ secretShares: 1, secretThreshold: 1, ...(rootToken ? { rootTokenId: rootToken } : {}) })
+    const init = await vault.#seal.init({
+      secretShares: 1,
+      secretThreshold: 1,
+      ...(rootToken ? { rootTokenId: rootToken } : {}),
+    })
     await vault.unseal(init.keys[0]!)
     vault.rootToken = init.rootToken
     vault.unsealKey = init.keys[0]
@@ -294,10 +300,19 @@ export class Vault extends EventEmitter<VaultEvents> {
 
   #defaultMounts(): MountInput[] {
     const mounts: MountInput[] = [
-      { path: 'sys/', type: 'system', description: 'system endpoints used for control, policy and debugging' },
+      {
+        path: 'sys/',
+        type: 'system',
+        description: 'system endpoints used for control, policy and debugging',
+      },
     ]
     if (this.engines.get('secret', 'cubbyhole')) {
-      mounts.unshift({ path: 'cubbyhole/', type: 'cubbyhole', description: 'per-token private secret storage', local: true })
+      mounts.unshift({
+        path: 'cubbyhole/',
+        type: 'cubbyhole',
+        description: 'per-token private secret storage',
+        local: true,
+      })
     }
     return mounts
   }
@@ -370,7 +385,19 @@ export class Vault extends EventEmitter<VaultEvents> {
     // and authenticate by key shares, not tokens.
     if (OPERATOR_PATHS.test(path)) {
       const resp = await this.#operator.handleRequest(
-        this.#logical(requestId, operation, path, 'sys/', data, headers, null, 'system', '', req.connection, wrapTtl),
+        this.#logical(
+          requestId,
+          operation,
+          path,
+          'sys/',
+          data,
+          headers,
+          null,
+          'system',
+          '',
+          req.connection,
+          wrapTtl,
+        ),
       )
       return { status: resp?.httpStatus ?? (resp?.data ? 200 : 204), body: resp?.data ?? null }
     }

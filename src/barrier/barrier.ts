@@ -33,6 +33,8 @@ export const KEYRING_PATH = 'core/keyring'
 export const ROOT_KEY_PATH = 'core/hsm/barrier-unseal-keys'
 /** The seal configuration (shares, threshold), plaintext JSON written by the seal layer, read while sealed. */
 export const SEAL_CONFIG_PATH = 'core/seal-config'
+/** The recovery-key configuration of auto-unseal seals, plaintext JSON read while sealed. */
+export const RECOVERY_CONFIG_PATH = 'core/recovery-config'
 
 /**
  * Paths the barrier refuses to `put` or `delete`: they are written outside the barrier's encryption
@@ -42,6 +44,7 @@ export const BARRIER_RESERVED_PATHS: ReadonlySet<string> = new Set([
   KEYRING_PATH,
   ROOT_KEY_PATH,
   SEAL_CONFIG_PATH,
+  RECOVERY_CONFIG_PATH,
 ])
 
 /** The term the keyring itself is always framed with (Vault's `initialKeyTerm`). */

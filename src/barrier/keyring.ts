@@ -11,6 +11,14 @@
  *
  * @module
  */
+import { fromBase64 as decodeBase64, rfc3339, toBase64 } from '../util/encoding.js'
+
+/** Strict standard base64 (Go's `encoding/json` for `[]byte`); throws on anything else. */
+function fromBase64(text: string): Uint8Array {
+  const out = decodeBase64(text, true)
+  if (!out) throw new Error('invalid base64')
+  return out
+}
 
 /** One data-encryption key of the keyring. */
 export interface KeyringKey {
@@ -272,47 +280,8 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0
 }
 
-/** Standard base64 with padding (Go's `encoding/json` for `[]byte`), Web APIs only. */
-export function toBase64(bytes: Uint8Array): string {
-  let s = ''
-  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]!)
-  return btoa(s)
-}
-
-/**
- * Decodes standard base64 (padding required, as Go's `encoding/json` wants it).
- *
- * @throws {Error} not canonical standard base64.
- */
-export function fromBase64(text: string): Uint8Array {
-  if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(text)) {
-    throw new Error('invalid base64')
-  }
-  const bin = atob(text)
-  const out = new Uint8Array(bin.length)
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i)
-  return out
-}
-
-const pad = (n: number, width: number): string => String(n).padStart(width, '0')
-
-/**
- * Formats ms since the epoch as RFC 3339 in UTC with nine fraction digits, the millisecond padded with
- * zeros: `2024-01-01T00:00:00.123000000Z` (Go's `RFC3339Nano` shape at nanosecond width).
- *
- * @example
- * ```ts
- * formatRfc3339Nano(Date.UTC(2024, 0, 1, 0, 0, 0, 123)) // '2024-01-01T00:00:00.123000000Z'
- * ```
- */
-export function formatRfc3339Nano(ms: number): string {
-  const d = new Date(ms)
-  return (
-    `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}` +
-    `T${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}` +
-    `.${pad(d.getUTCMilliseconds(), 3)}000000Z`
-  )
-}
+/** Go's RFC3339Nano of ms since the epoch, in UTC (trailing zeros of the fraction dropped, as Go does). */
+export const formatRfc3339Nano = rfc3339
 
 const RFC3339 =
   /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/

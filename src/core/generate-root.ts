@@ -39,7 +39,8 @@ export interface GenerateRootStatus {
 export function decodeRootToken(encoded: string, otp: string): string {
   const bytes = fromBase64(encoded)
   const pad = utf8(otp)
-  if (!bytes || bytes.length !== pad.length) throw new InvalidRequestError('encoded token and OTP lengths differ')
+  if (!bytes || bytes.length !== pad.length)
+    throw new InvalidRequestError('encoded token and OTP lengths differ')
   const out = new Uint8Array(bytes.length)
   for (let i = 0; i < out.length; i++) out[i] = bytes[i]! ^ pad[i]!
   return new TextDecoder().decode(out)
@@ -84,7 +85,8 @@ export class GenerateRoot {
    */
   async start(options: { otp?: string; pgp_key?: string }): Promise<GenerateRootStatus> {
     await this.precheck()
-    if (options.pgp_key) throw new InvalidRequestError('PGP-encrypted root tokens are not supported by vaultlet')
+    if (options.pgp_key)
+      throw new InvalidRequestError('PGP-encrypted root tokens are not supported by vaultlet')
     const generated = !options.otp
     const otp = options.otp || `${randomBase62(OTP_LENGTH)}`
     if (otp.length !== OTP_LENGTH) throw new InvalidRequestError('OTP string has incorrect length')
@@ -107,7 +109,9 @@ export class GenerateRoot {
     const a = this.attempt
     if (!a) throw new InvalidRequestError('no root generation in progress')
     if (nonce !== a.nonce) {
-      throw new InvalidRequestError(`incorrect nonce supplied; nonce for this root generation operation is "${a.nonce}"`)
+      throw new InvalidRequestError(
+        `incorrect nonce supplied; nonce for this root generation operation is "${a.nonce}"`,
+      )
     }
     if (a.collector.has(key)) {
       throw new InvalidRequestError('given key has already been provided during this generation operation')
@@ -116,18 +120,24 @@ export class GenerateRoot {
     const base = { ...(await this.status()), nonce, started: true, progress: a.collector.progress, required }
     if (a.collector.progress < required) return base
 
+    // As Vault's GenerateRootUpdate: a failed round clears the progress; the attempt (nonce, OTP) stays.
     let combined: Uint8Array
     try {
       combined = await a.collector.combine(required)
     } catch (cause) {
-      this.cancel()
       throw new InvalidRequestError(`failed to compute root key: ${(cause as Error).message}`, { cause })
+    } finally {
+      a.collector.reset()
     }
     try {
       await this.manager.verifyAuthorizingKey(combined)
     } catch (cause) {
-      this.cancel()
-      throw new VaultError('ERR_INVALID_REQUEST', 400, `root generation aborted: ${(cause as Error).message}`, { cause })
+      throw new VaultError(
+        'ERR_INVALID_REQUEST',
+        400,
+        `root generation aborted: ${(cause as Error).message}`,
+        { cause },
+      )
     } finally {
       combined.fill(0)
     }

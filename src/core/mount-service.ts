@@ -234,7 +234,11 @@ export class MountService {
       const entry = this.newEntry(table, { ...input, path, type, options })
       const conflict = this.router.conflict(routePrefix(entry))
       if (conflict !== undefined) {
-        throw new VaultError('ERR_PATH_IN_USE', 409, `path is already in use at ${table === 'auth' ? conflict.replace(/^auth\//, '') : conflict}`)
+        throw new VaultError(
+          'ERR_PATH_IN_USE',
+          409,
+          `path is already in use at ${table === 'auth' ? conflict.replace(/^auth\//, '') : conflict}`,
+        )
       }
       const route = await this.attach(entry)
       try {
@@ -315,7 +319,8 @@ export class MountService {
         next.config.listing_visibility = input.listing_visibility
       }
       if (input.token_type !== undefined) {
-        if (table !== 'auth') throw new InvalidRequestError("'token_type' can only be modified on auth mounts")
+        if (table !== 'auth')
+          throw new InvalidRequestError("'token_type' can only be modified on auth mounts")
         if (entry.type === 'token') {
           throw new InvalidRequestError("'token_type' cannot be set for 'token' or 'ns_token' auth mounts")
         }
@@ -331,8 +336,10 @@ export class MountService {
         if (requested !== undefined) {
           const current = Number.parseInt(entry.options?.version || '0', 10) || 0
           const wanted = Number.parseInt(requested, 10)
-          if (wanted !== 1 && wanted !== 2) throw new InvalidRequestError(`invalid version provided: ${requested}`)
-          if (current > wanted) throw new InvalidRequestError(`cannot downgrade mount from version ${current}`)
+          if (wanted !== 1 && wanted !== 2)
+            throw new InvalidRequestError(`invalid version provided: ${requested}`)
+          if (current > wanted)
+            throw new InvalidRequestError(`cannot downgrade mount from version ${current}`)
           if (current < wanted) upgrade = [current, wanted]
         }
         for (const [k, v] of Object.entries(input.options)) {
@@ -367,8 +374,10 @@ export class MountService {
    */
   remount(from: string, to: string): Promise<string> {
     return this.lock.run('mounts', async () => {
-      if (!from || !to) throw new InvalidRequestError("both 'from' and 'to' path must be specified as a string")
-      if (from !== from.trim()) throw new InvalidRequestError("'from' path cannot contain trailing whitespace")
+      if (!from || !to)
+        throw new InvalidRequestError("both 'from' and 'to' path must be specified as a string")
+      if (from !== from.trim())
+        throw new InvalidRequestError("'from' path cannot contain trailing whitespace")
       if (to !== to.trim()) throw new InvalidRequestError("'to' path cannot contain trailing whitespace")
       const src = sanitizeMountPath(from)
       const dst = sanitizeMountPath(to)
@@ -422,11 +431,15 @@ function validateMountPath(path: string, prefix = ''): void {
     throw new InvalidRequestError(`${prefix}path '${path}' does not match cleaned path`)
   }
   // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-  if (/[\u0000-\u001f\u007f]/.test(path)) throw new InvalidRequestError(`${prefix}path cannot contain non-printable characters`)
+  if (/[\u0000-\u001f\u007f]/.test(path))
+    throw new InvalidRequestError(`${prefix}path cannot contain non-printable characters`)
 }
 
 /** Parses a mount's `config` input into stored form (TTLs in seconds). */
-export function parseMountConfig(input: Partial<Record<keyof MountConfig, unknown>>, table: MountEntry['table']): MountConfig {
+export function parseMountConfig(
+  input: Partial<Record<keyof MountConfig, unknown>>,
+  table: MountEntry['table'],
+): MountConfig {
   const ttl = (v: unknown, what: string): number => {
     if (v === undefined || v === '' || v === 'system' || v === 0) return 0
     try {
@@ -444,7 +457,11 @@ export function parseMountConfig(input: Partial<Record<keyof MountConfig, unknow
     throw new InvalidRequestError('given default lease TTL greater than given max lease TTL')
   }
   const list = (v: unknown): string[] | undefined =>
-    Array.isArray(v) ? v.map(String) : typeof v === 'string' && v !== '' ? v.split(',').map((s) => s.trim()) : undefined
+    Array.isArray(v)
+      ? v.map(String)
+      : typeof v === 'string' && v !== ''
+        ? v.split(',').map((s) => s.trim())
+        : undefined
   for (const k of [
     'audit_non_hmac_request_keys',
     'audit_non_hmac_response_keys',
@@ -460,6 +477,8 @@ export function parseMountConfig(input: Partial<Record<keyof MountConfig, unknow
     }
     config.listing_visibility = input.listing_visibility
   }
-  if (table === 'auth') config.token_type = typeof input.token_type === 'string' && input.token_type ? input.token_type : 'default-service'
+  if (table === 'auth')
+    config.token_type =
+      typeof input.token_type === 'string' && input.token_type ? input.token_type : 'default-service'
   return config
 }

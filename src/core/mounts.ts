@@ -50,7 +50,11 @@ export const PROTECTED_MOUNTS = ['audit/', 'auth/', 'sys/', 'cubbyhole/', 'ident
 export const UNTUNABLE_MOUNTS = ['cubbyhole/', 'sys/', 'audit/', 'identity/']
 
 /** A fresh mount accessor, `<type>_<8 hex>` as Vault makes them (`auth_<type>_…` for auth mounts). */
-export function mountAccessor(type: string, table: 'mounts' | 'auth', randomBytes: (n: number) => Uint8Array): string {
+export function mountAccessor(
+  type: string,
+  table: 'mounts' | 'auth',
+  randomBytes: (n: number) => Uint8Array,
+): string {
   return `${table === 'auth' ? 'auth_' : ''}${type}_${toHex(randomBytes(4))}`
 }
 
@@ -82,5 +86,8 @@ export async function loadTable(storage: Storage, path: string): Promise<MountEn
 
 /** Writes a table. */
 export async function saveTable(storage: Storage, path: string, entries: MountEntry[]): Promise<void> {
-  await storage.put(path, utf8(JSON.stringify({ type: path === AUTH_TABLE_PATH ? 'auth' : 'mounts', entries })))
+  await storage.put(
+    path,
+    utf8(JSON.stringify({ type: path === AUTH_TABLE_PATH ? 'auth' : 'mounts', entries })),
+  )
 }

@@ -127,13 +127,24 @@ export class Rekey {
   async init(options: RekeyInitOptions, sealed: boolean): Promise<RekeyStatus> {
     await this.precheck()
     if (options.backup && !options.pgp_keys?.length) {
-      throw new InvalidRequestError('cannot request a backup of the new keys without providing PGP keys for encryption')
+      throw new InvalidRequestError(
+        'cannot request a backup of the new keys without providing PGP keys for encryption',
+      )
     }
-    if (options.pgp_keys?.length) throw new InvalidRequestError('PGP-encrypted keys are not supported by vaultlet')
+    if (options.pgp_keys?.length)
+      throw new InvalidRequestError('PGP-encrypted keys are not supported by vaultlet')
+    // Vault's Core.RekeyInit checks this before validating the configuration, with its own wording.
+    if (options.secret_threshold > options.secret_shares) {
+      throw new InvalidRequestError('provided threshold greater than the total shares')
+    }
     try {
       validateShares(options.secret_shares, options.secret_threshold)
     } catch (err) {
-      throw new VaultError('ERR_INVALID_REQUEST', 400, `invalid ${this.recovery ? 'recovery' : 'rekey seal'} configuration: ${(err as Error).message}`)
+      throw new VaultError(
+        'ERR_INVALID_REQUEST',
+        400,
+        `invalid ${this.recovery ? 'recovery' : 'rekey seal'} configuration: ${(err as Error).message}`,
+      )
     }
     if (sealed) throw new SealedError()
     if (this.pending) throw new InvalidRequestError('rekey already in progress')
@@ -157,17 +168,25 @@ export class Rekey {
     await this.precheck()
     checkKeyLength(key)
     const p = this.pending
-    if (!p) throw new InvalidRequestError(this.recovery ? 'no recovery rekey in progress' : 'no barrier rekey in progress')
+    if (!p)
+      throw new InvalidRequestError(
+        this.recovery ? 'no recovery rekey in progress' : 'no barrier rekey in progress',
+      )
     if (p.verification) {
       throw new InvalidRequestError(
         `rekey operation already finished; verification must be performed; nonce for the verification operation is "${p.verification.nonce}"`,
       )
     }
     if (nonce !== p.nonce) {
-      throw new InvalidRequestError(`incorrect nonce supplied; nonce for this rekey operation is "${p.nonce}"`)
+      throw new InvalidRequestError(
+        `incorrect nonce supplied; nonce for this rekey operation is "${p.nonce}"`,
+      )
     }
     if (p.collector.has(key)) {
-      throw new InvalidRequestError('given key has already been provided during this rekey operation')
+      // Vault's wording: barrier rekey reuses generate-root's message, recovery rekey does not.
+      throw new InvalidRequestError(
+        `given key has already been provided during this ${this.recovery ? 'rekey' : 'generation'} operation`,
+      )
     }
     p.collector.add(key)
     const required = await this.required()
@@ -177,7 +196,9 @@ export class Rekey {
     try {
       current = await p.collector.combine(required)
     } catch (cause) {
-      throw new VaultError('ERR_INTERNAL', 500, `failed to compute root key: ${(cause as Error).message}`, { cause })
+      throw new VaultError('ERR_INTERNAL', 500, `failed to compute root key: ${(cause as Error).message}`, {
+        cause,
+      })
     } finally {
       p.collector.reset()
     }
@@ -191,7 +212,12 @@ export class Rekey {
       let verificationNonce: string | undefined
       if (p.requireVerification) {
         verificationNonce = uuid()
-        p.verification = { nonce: verificationNonce, newKey, collector: new ShareCollector(this.crypto), ...(blob ? { blob } : {}) }
+        p.verification = {
+          nonce: verificationNonce,
+          newKey,
+          collector: new ShareCollector(this.crypto),
+          ...(blob ? { blob } : {}),
+        }
       } else {
         await this.commit(newKey, blob, p.shares, p.threshold)
       }
@@ -243,7 +269,9 @@ export class Rekey {
     const v = p.verification
     if (!v) throw new InvalidRequestError('no rekey verification in progress')
     if (nonce !== v.nonce) {
-      throw new InvalidRequestError(`incorrect nonce supplied; nonce for this verify operation is "${v.nonce}"`)
+      throw new InvalidRequestError(
+        `incorrect nonce supplied; nonce for this verify operation is "${v.nonce}"`,
+      )
     }
     if (v.collector.has(key)) {
       throw new InvalidRequestError('given key has already been provided during this verify operation')
@@ -254,18 +282,33 @@ export class Rekey {
     try {
       combined = await v.collector.combine(p.threshold)
     } catch (cause) {
-      throw new VaultError('ERR_INTERNAL', 500, `failed to compute key for verification: ${(cause as Error).message}`, { cause })
+      v.nonce = uuid()
+      throw new VaultError(
+        'ERR_INTERNAL',
+        500,
+        `failed to compute key for verification: ${(cause as Error).message}`,
+        { cause },
+      )
     } finally {
       v.collector.reset()
     }
     const ok = this.crypto.timingSafeEqual(combined, v.newKey)
     combined.fill(0)
-    if (!ok) throw new InvalidRequestError('rekey verification failed; incorrect key shares supplied')
+    if (!ok) {
+      // As Vault's RekeyVerify: a failed verification round starts over under a new nonce.
+      v.nonce = uuid()
+      throw new InvalidRequestError('rekey verification failed; incorrect key shares supplied')
+    }
     await this.commit(v.newKey, v.blob, p.shares, p.threshold)
     return { nonce: v.nonce, complete: true }
   }
 
-  private async commit(newKey: Uint8Array, blob: Uint8Array | undefined, shares: number, threshold: number): Promise<void> {
+  private async commit(
+    newKey: Uint8Array,
+    blob: Uint8Array | undefined,
+    shares: number,
+    threshold: number,
+  ): Promise<void> {
     if (this.recovery) await this.manager.commitRecoveryKey(newKey, shares, threshold)
     else if (blob) await this.manager.commitUnsealKey(blob, shares, threshold)
     else throw new NotInitializedError()

@@ -8,9 +8,7 @@ import { InvalidRequestError } from '../errors.js'
 import type { StorageAdapter } from '../storage/adapter.js'
 import { fromUtf8, utf8 } from '../util/encoding.js'
 
-export { SEAL_CONFIG_PATH } from '../barrier/barrier.js'
-/** Recovery key configuration of auto-unseal seals, read while sealed. */
-export const RECOVERY_CONFIG_PATH = 'core/recovery-config'
+export { RECOVERY_CONFIG_PATH, SEAL_CONFIG_PATH } from '../barrier/barrier.js'
 
 /** Vault's `SealConfig`. */
 export interface SealConfig {
@@ -30,7 +28,11 @@ export async function readSealConfig(storage: StorageAdapter, path: string): Pro
 }
 
 /** Writes a seal configuration. */
-export async function writeSealConfig(storage: StorageAdapter, path: string, config: SealConfig): Promise<void> {
+export async function writeSealConfig(
+  storage: StorageAdapter,
+  path: string,
+  config: SealConfig,
+): Promise<void> {
   await storage.put(path, utf8(JSON.stringify(config)))
 }
 
@@ -40,7 +42,8 @@ export async function writeSealConfig(storage: StorageAdapter, path: string, con
  */
 export function validateShares(shares: number, threshold: number): void {
   if (!Number.isInteger(shares) || shares < 1) throw new InvalidRequestError('shares must be at least one')
-  if (!Number.isInteger(threshold) || threshold < 1) throw new InvalidRequestError('threshold must be at least one')
+  if (!Number.isInteger(threshold) || threshold < 1)
+    throw new InvalidRequestError('threshold must be at least one')
   if (shares > 1 && threshold === 1) {
     throw new InvalidRequestError('threshold must be greater than one for multiple shares')
   }

@@ -53,7 +53,7 @@ export interface SealHost {
   clusterInfo(): { name: string; id: string } | null
 }
 
-/** Options of {@link SealManager.init} (and `Vault.init`). */
+/** Options of `Vault.init` (`sys/init`). */
 export interface InitOptions {
   /** Unseal key shares (Shamir seals). Default 5 for `init`, as the Vault CLI. */
   secretShares?: number
@@ -135,7 +135,9 @@ export class SealManager {
 
   /** The recovery configuration of an auto-unseal seal; `null` for Shamir. */
   recoveryConfig(): Promise<SealConfig | null> {
-    return this.host.seal.autoUnseal ? readSealConfig(this.host.storage, RECOVERY_CONFIG_PATH) : Promise.resolve(null)
+    return this.host.seal.autoUnseal
+      ? readSealConfig(this.host.storage, RECOVERY_CONFIG_PATH)
+      : Promise.resolve(null)
   }
 
   /** The configuration whose shares authorize operator actions: recovery for auto seals, barrier otherwise. */
@@ -229,7 +231,10 @@ export class SealManager {
         stored_shares: auto ? 1 : 0,
       })
       if (auto) {
-        await writeSealConfig(host.storage, RECOVERY_CONFIG_PATH, { ...config(shares, threshold), type: 'shamir' })
+        await writeSealConfig(host.storage, RECOVERY_CONFIG_PATH, {
+          ...config(shares, threshold),
+          type: 'shamir',
+        })
       }
 
       // The root token and first-unseal state need the barrier open, as in Vault's init.
@@ -276,7 +281,10 @@ export class SealManager {
         await this.openBarrier(undefined)
         return true
       }
-      if (!key) throw new InvalidRequestError("'key' must be specified in request body as JSON, or 'reset' set to true")
+      if (!key)
+        throw new InvalidRequestError(
+          "'key' must be specified in request body as JSON, or 'reset' set to true",
+        )
       checkKeyLength(key, 'invalid key: ')
       if (this.unsealShares.has(key)) return false
       if (this.unsealShares.progress === 0) this.unsealNonce = uuid()
@@ -286,7 +294,9 @@ export class SealManager {
       try {
         kek = await this.unsealShares.combine(config.secret_threshold)
       } catch (cause) {
-        throw new InvalidKeyError(`invalid key: failed to compute root key: ${(cause as Error).message}`, { cause })
+        throw new InvalidKeyError(`invalid key: failed to compute root key: ${(cause as Error).message}`, {
+          cause,
+        })
       } finally {
         this.resetUnseal()
       }
@@ -352,7 +362,9 @@ export class SealManager {
       ;(await this.host.seal.unwrap(blob, key)).fill(0)
     } catch (cause) {
       if (cause instanceof VaultError && cause.code !== 'ERR_INVALID_KEY') throw cause
-      throw new InvalidRequestError('root key verification failed: cipher: message authentication failed', { cause })
+      throw new InvalidRequestError('root key verification failed: cipher: message authentication failed', {
+        cause,
+      })
     }
   }
 
@@ -396,7 +408,10 @@ export class SealManager {
 }
 
 /** Writes several raw keys, atomically when the adapter supports batches. */
-async function writeBatch(storage: StorageAdapter, puts: { key: string; value: Uint8Array }[]): Promise<void> {
+async function writeBatch(
+  storage: StorageAdapter,
+  puts: { key: string; value: Uint8Array }[],
+): Promise<void> {
   if (storage.batch) {
     await storage.batch(puts.map((p) => ({ op: 'put' as const, ...p })))
     return

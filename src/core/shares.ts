@@ -23,7 +23,7 @@ export function decodeKeyShare(key: unknown): Uint8Array {
   }
   const hex = fromHex(key)
   if (hex && hex.length >= MIN_KEY_LENGTH && hex.length <= MAX_KEY_LENGTH) return hex
-  const b64 = fromBase64(key)
+  const b64 = fromBase64(key, true)
   if (!b64) throw new InvalidRequestError("'key' must be a valid hex or base64 string")
   return b64
 }

@@ -42,9 +42,11 @@ export class EngineRegistry {
    * Adds a type. Throws `TypeError` if a type of that name and kind exists.
    */
   register(def: EngineDefinition): this {
-    if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(def.type)) throw new TypeError(`invalid engine type name "${def.type}"`)
+    if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(def.type))
+      throw new TypeError(`invalid engine type name "${def.type}"`)
     const key = EngineRegistry.key(def.kind, def.type)
-    if (this.defs.has(key)) throw new TypeError(`engine type "${def.type}" (${def.kind}) is already registered`)
+    if (this.defs.has(key))
+      throw new TypeError(`engine type "${def.type}" (${def.kind}) is already registered`)
     this.defs.set(key, def)
     return this
   }

@@ -160,7 +160,8 @@ export class FrameworkBackend implements Backend {
     this.paths = Object.freeze(options.paths.map(compilePath))
     const seen = new Set<string>()
     for (const s of options.secrets ?? []) {
-      if (typeof s.type !== 'string' || s.type === '') throw new TypeError('secret type must be a non-empty string')
+      if (typeof s.type !== 'string' || s.type === '')
+        throw new TypeError('secret type must be a non-empty string')
       if (seen.has(s.type)) throw new TypeError(`duplicate secret type "${s.type}"`)
       seen.add(s.type)
     }

@@ -20,8 +20,8 @@ const OVERFLOW = 1n << 63n
 const UNITS: Record<string, bigint> = {
   ns: 1n,
   us: 1_000n,
-  'µs': 1_000n, // U+00B5 micro sign
-  'μs': 1_000n, // U+03BC Greek mu
+  µs: 1_000n, // U+00B5 micro sign
+  μs: 1_000n, // U+03BC Greek mu
   ms: 1_000_000n,
   s: NS_PER_SECOND,
   m: 60n * NS_PER_SECOND,

@@ -243,7 +243,11 @@ function goTypeName(v: unknown): string {
     case 'nil':
       return '<nil>'
     default:
-      return v instanceof Date ? 'time.Time' : typeof v === 'object' ? (v?.constructor?.name ?? 'object') : typeof v
+      return v instanceof Date
+        ? 'time.Time'
+        : typeof v === 'object'
+          ? (v?.constructor?.name ?? 'object')
+          : typeof v
   }
 }
 
@@ -296,7 +300,8 @@ class JoinedDecodeError extends Error {
 
 /** mapstructure v2's top-level rendering of a decode failure. */
 function decodeMessage(err: unknown): string {
-  if (err instanceof JoinedDecodeError) return `decoding failed due to the following error(s):\n\n${err.message}`
+  if (err instanceof JoinedDecodeError)
+    return `decoding failed due to the following error(s):\n\n${err.message}`
   return err instanceof Error ? err.message : String(err)
 }
 
@@ -375,7 +380,8 @@ function underscoreOK(s: string): boolean {
 
 /** Go's `strconv.ParseFloat(s, 64)`: decimal, hex (`0x1p-2`), `inf`/`infinity`/`nan`. */
 function parseFloat64(s: string): number | 'syntax' | 'range' {
-  if (/^[+-]?(inf|infinity)$/i.test(s)) return s[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY
+  if (/^[+-]?(inf|infinity)$/i.test(s))
+    return s[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY
   if (/^nan$/i.test(s)) return Number.NaN
   if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) {
     const f = Number(s)
@@ -663,7 +669,7 @@ function parseRFC3339(s: string): Date | null {
     if (oh > 23 || om > 59) return null
     offsetMin = (oh * 60 + om) * (m[9] === '-' ? -1 : 1)
   }
-  const ms = Number(((m[7] ?? '') + '000').slice(0, 3))
+  const ms = Number(`${m[7] ?? ''}000`.slice(0, 3))
   const d = new Date(0)
   d.setUTCFullYear(year, month - 1, day)
   d.setUTCHours(hour, min, sec, ms)

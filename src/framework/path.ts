@@ -39,7 +39,15 @@ export interface OperationDefinition {
 /** Operations a path can declare; `renew`, `revoke` and `rollback` belong to secrets and the backend. */
 export type PathOperation = Exclude<Operation, 'renew' | 'revoke' | 'rollback'>
 
-const PATH_OPERATIONS: readonly PathOperation[] = ['create', 'read', 'update', 'delete', 'list', 'patch', 'help']
+const PATH_OPERATIONS: readonly PathOperation[] = [
+  'create',
+  'read',
+  'update',
+  'delete',
+  'list',
+  'patch',
+  'help',
+]
 
 /**
  * One endpoint of a backend (Vault's `framework.Path`).
@@ -182,17 +190,23 @@ export function compilePath(def: PathDefinition): CompiledPath {
   }
   for (const name of names) {
     if (!Object.hasOwn(fields, name)) {
-      throw new TypeError(`capture group "${name}" of pattern ${JSON.stringify(def.pattern)} is not declared in fields`)
+      throw new TypeError(
+        `capture group "${name}" of pattern ${JSON.stringify(def.pattern)} is not declared in fields`,
+      )
     }
   }
   const handlers: Partial<Record<PathOperation, OperationHandler>> = {}
   for (const [op, value] of Object.entries(def.operations ?? {})) {
     if (!PATH_OPERATIONS.includes(op as PathOperation)) {
-      throw new TypeError(`operation "${op}" cannot be declared on a path (pattern ${JSON.stringify(def.pattern)})`)
+      throw new TypeError(
+        `operation "${op}" cannot be declared on a path (pattern ${JSON.stringify(def.pattern)})`,
+      )
     }
     const handler = typeof value === 'function' ? value : value?.handler
     if (typeof handler !== 'function') {
-      throw new TypeError(`operation "${op}" of pattern ${JSON.stringify(def.pattern)} has no handler function`)
+      throw new TypeError(
+        `operation "${op}" of pattern ${JSON.stringify(def.pattern)} has no handler function`,
+      )
     }
     handlers[op as PathOperation] = handler
   }

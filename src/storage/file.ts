@@ -42,6 +42,7 @@ import {
 import { dirname, join, resolve } from 'node:path'
 import { StorageError } from '../errors.js'
 import type { StorageAdapter, StorageOp } from './adapter.js'
+import { assertKey, assertPrefix, assertValue, checkBatch } from './checks.js'
 
 const VALUE = 'v'
 const DIR = 'd'
@@ -62,20 +63,6 @@ export interface FileStorageOptions {
    * only for data you can afford to lose, such as tests.
    */
   fsync?: boolean
-}
-
-function assertKey(key: unknown): asserts key is string {
-  if (typeof key !== 'string') throw new TypeError('storage key must be a string')
-}
-
-function assertValue(value: unknown): asserts value is Uint8Array {
-  if (!(value instanceof Uint8Array)) throw new TypeError('storage value must be a Uint8Array')
-}
-
-function assertPrefix(prefix: unknown): asserts prefix is string {
-  if (typeof prefix !== 'string' || (prefix !== '' && !prefix.endsWith('/'))) {
-    throw new TypeError('storage list prefix must be "" or end in "/"')
-  }
 }
 
 function escapeSegment(segment: string): string {
@@ -365,14 +352,7 @@ export class FileStorage implements StorageAdapter {
    * ```
    */
   async batch(ops: StorageOp[]): Promise<void> {
-    if (!Array.isArray(ops)) throw new TypeError('storage batch must be an array of operations')
-    const checked: StorageOp[] = ops.map((op) => {
-      assertKey(op?.key)
-      if (op.op === 'delete') return { op: 'delete', key: op.key }
-      if (op.op !== 'put') throw new TypeError('storage batch operation must be "put" or "delete"')
-      assertValue(op.value)
-      return { op: 'put', key: op.key, value: new Uint8Array(op.value) }
-    })
+    const checked = checkBatch(ops)
     if (checked.length === 0) return
     return this.guard(`apply a batch of ${checked.length} operations`, true, async () => {
       // Before the commit point every directory exists, every new value sits in a synced temp file and

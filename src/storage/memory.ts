@@ -5,20 +5,7 @@
  * @module
  */
 import type { StorageAdapter, StorageOp } from './adapter.js'
-
-function assertKey(key: unknown): asserts key is string {
-  if (typeof key !== 'string') throw new TypeError('storage key must be a string')
-}
-
-function assertValue(value: unknown): asserts value is Uint8Array {
-  if (!(value instanceof Uint8Array)) throw new TypeError('storage value must be a Uint8Array')
-}
-
-function assertPrefix(prefix: unknown): asserts prefix is string {
-  if (typeof prefix !== 'string' || (prefix !== '' && !prefix.endsWith('/'))) {
-    throw new TypeError('storage list prefix must be "" or end in "/"')
-  }
-}
+import { assertKey, assertPrefix, assertValue, checkBatch } from './checks.js'
 
 /**
  * Keeps every key in a `Map`. Values are copied on the way in and on the way out, so neither the array
@@ -122,14 +109,7 @@ export class MemoryStorage implements StorageAdapter {
    * ```
    */
   async batch(ops: StorageOp[]): Promise<void> {
-    if (!Array.isArray(ops)) throw new TypeError('storage batch must be an array of operations')
-    const checked: StorageOp[] = ops.map((op) => {
-      assertKey(op?.key)
-      if (op.op === 'delete') return { op: 'delete', key: op.key }
-      if (op.op !== 'put') throw new TypeError('storage batch operation must be "put" or "delete"')
-      assertValue(op.value)
-      return { op: 'put', key: op.key, value: new Uint8Array(op.value) }
-    })
+    const checked = checkBatch(ops)
     for (const op of checked) {
       if (op.op === 'put') this.data.set(op.key, op.value)
       else this.data.delete(op.key)

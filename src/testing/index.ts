@@ -13,4 +13,4 @@
  */
 
 export { ManualClock } from './manual-clock.js'
-export { storageAdapterConformance } from './storage-conformance.js'
+export { type StorageConformanceOptions, storageAdapterConformance } from './storage-conformance.js'

@@ -35,9 +35,13 @@ export function toBase64Raw(bytes: Uint8Array): string {
   return toBase64(bytes).replace(/=+$/, '')
 }
 
-/** Parses standard base64 (padding optional); `null` when malformed. */
-export function fromBase64(s: string): Uint8Array | null {
+/**
+ * Parses standard base64; `null` when malformed. `strict` requires padding, as Go's
+ * `base64.StdEncoding` does (Vault decodes key shares that way).
+ */
+export function fromBase64(s: string, strict = false): Uint8Array | null {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s)) return null
+  if (strict && s.length % 4 !== 0) return null
   const padded = s.length % 4 === 0 ? s : s + '='.repeat(4 - (s.length % 4))
   if (padded.length % 4 !== 0 || s.length % 4 === 1) return null
   try {

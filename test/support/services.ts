@@ -18,7 +18,7 @@ export const SERVICES: Service[] = [
     name: 'postgres',
     host: '127.0.0.1',
     port: 5432,
-    start: "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
+    start: 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start',
   },
   {
     name: 'mysql',
@@ -49,7 +49,11 @@ export function reachable(host: string, port: number, ms = 1000): Promise<boolea
   })
 }
 
-export default async function setup({ provide }: { provide: (key: string, value: unknown) => void }): Promise<void> {
+export default async function setup({
+  provide,
+}: {
+  provide: (key: string, value: unknown) => void
+}): Promise<void> {
   const required = process.env.VAULTLET_REQUIRE_SERVICES === '1'
   const up: string[] = []
   const missing: Service[] = []

@@ -23,7 +23,9 @@ export function createSystemBackend(core: SystemCore): FrameworkBackend {
         operations: {
           read: async () => {
             const status = core.barrier.keyStatus()
-            return { data: { term: status.term, install_time: status.install_time, encryptions: status.encryptions } }
+            return {
+              data: { term: status.term, install_time: status.install_time, encryptions: status.encryptions },
+            }
           },
         },
         synopsis: 'The active barrier key term, its install time and how many encryptions it did.',

@@ -4,8 +4,9 @@
  *
  * @module
  */
-import type { MountEntry } from '../../core/mounts.js'
+
 import type { MountService } from '../../core/mount-service.js'
+import type { MountEntry } from '../../core/mounts.js'
 import { InvalidRequestError } from '../../errors.js'
 import type { FieldSchema } from '../../framework/fields.js'
 import { definePath, type PathDefinition } from '../../framework/path.js'
@@ -146,8 +147,10 @@ export function mountPaths(mounts: MountService): PathDefinition[] {
         read: async (_req, d) => {
           const path = d.get<string>('path')
           const route = mounts.match(path.endsWith('/') ? path : `${path}/`)
-          if (!route || route.entry.table !== 'mounts') {
-            throw new InvalidRequestError(`No secret engine mount at ${path.endsWith('/') ? path : `${path}/`}`)
+          if (route?.entry.table !== 'mounts') {
+            throw new InvalidRequestError(
+              `No secret engine mount at ${path.endsWith('/') ? path : `${path}/`}`,
+            )
           }
           return { data: mountInfo(route.entry) }
         },

@@ -6,14 +6,15 @@
  *
  * @module
  */
-import type { Rekey } from '../../core/rekey.js'
+
 import type { LogicalResponse } from '../../core/logical.js'
+import type { Rekey } from '../../core/rekey.js'
 import { VAULT_VERSION } from '../../core/seal-manager.js'
 import { decodeKeyShare } from '../../core/shares.js'
 import { InvalidRequestError, NotInitializedError, SealedError } from '../../errors.js'
 import { FrameworkBackend } from '../../framework/backend.js'
-import { definePath } from '../../framework/path.js'
 import type { FieldData } from '../../framework/fields.js'
+import { definePath } from '../../framework/path.js'
 import type { SystemCore } from './core.js'
 
 /** Full request paths served by the operator backend. */
@@ -30,7 +31,8 @@ const noContent = (): LogicalResponse => ({ data: null, bare: true, httpStatus: 
 /** Builds the operator backend over the core. */
 export function createOperatorBackend(core: SystemCore): FrameworkBackend {
   const requireUnsealed = async (): Promise<void> => {
-    if (!(await core.sealManager.initialized())) throw new InvalidRequestError('server is not yet initialized')
+    if (!(await core.sealManager.initialized()))
+      throw new InvalidRequestError('server is not yet initialized')
     if (core.barrier.sealed) throw new SealedError()
   }
 
@@ -137,12 +139,21 @@ export function createOperatorBackend(core: SystemCore): FrameworkBackend {
             }
             const result = await core.init({
               ...(auto
-                ? { recoveryShares: opt('recovery_shares') ?? 0, recoveryThreshold: opt('recovery_threshold') ?? 0 }
+                ? {
+                    recoveryShares: opt('recovery_shares') ?? 0,
+                    recoveryThreshold: opt('recovery_threshold') ?? 0,
+                  }
                 : { secretShares: opt('secret_shares') ?? 0, secretThreshold: opt('secret_threshold') ?? 0 }),
               ...(auto && opt('secret_shares') !== undefined ? { secretShares: opt('secret_shares') } : {}),
-              ...(auto && opt('secret_threshold') !== undefined ? { secretThreshold: opt('secret_threshold') } : {}),
-              ...(!auto && opt('recovery_shares') !== undefined ? { recoveryShares: opt('recovery_shares') } : {}),
-              ...(!auto && opt('recovery_threshold') !== undefined ? { recoveryThreshold: opt('recovery_threshold') } : {}),
+              ...(auto && opt('secret_threshold') !== undefined
+                ? { secretThreshold: opt('secret_threshold') }
+                : {}),
+              ...(!auto && opt('recovery_shares') !== undefined
+                ? { recoveryShares: opt('recovery_shares') }
+                : {}),
+              ...(!auto && opt('recovery_threshold') !== undefined
+                ? { recoveryThreshold: opt('recovery_threshold') }
+                : {}),
               pgpKeys: d.get<string[]>('pgp_keys'),
               rootTokenPgpKey: d.get<string>('root_token_pgp_key'),
             })
@@ -175,7 +186,9 @@ export function createOperatorBackend(core: SystemCore): FrameworkBackend {
               return bare({ ...(await core.status()) })
             }
             if (!raw) {
-              throw new InvalidRequestError("'key' must be specified in request body as JSON, or 'reset' set to true")
+              throw new InvalidRequestError(
+                "'key' must be specified in request body as JSON, or 'reset' set to true",
+              )
             }
             await core.submitUnsealKey(decodeKeyShare(raw))
             return bare({ ...(await core.status()) })
@@ -214,7 +227,9 @@ export function createOperatorBackend(core: SystemCore): FrameworkBackend {
                 server_time_utc: Math.floor(core.clock.now() / 1000),
                 version: VAULT_VERSION,
                 enterprise: false,
-                ...(status.cluster_name ? { cluster_name: status.cluster_name, cluster_id: status.cluster_id } : {}),
+                ...(status.cluster_name
+                  ? { cluster_name: status.cluster_name, cluster_id: status.cluster_id }
+                  : {}),
                 echo_duration_ms: 0,
                 clock_skew_ms: 0,
                 replication_primary_canary_age_ms: 0,
@@ -255,7 +270,10 @@ export function createOperatorBackend(core: SystemCore): FrameworkBackend {
           },
           update: async (_req, d) => {
             await requireUnsealed()
-            const status = await core.generateRoot.start({ otp: d.get<string>('otp'), pgp_key: d.get<string>('pgp_key') })
+            const status = await core.generateRoot.start({
+              otp: d.get<string>('otp'),
+              pgp_key: d.get<string>('pgp_key'),
+            })
             return bare({ ...status })
           },
           delete: async () => {

@@ -1,0 +1,16 @@
+/**
+ * `npm run bench`: every benchmark in one run, each reporting ratios against a baseline measured in
+ * the same run (never absolute thresholds). Pass names to run a subset: `npm run bench -- barrier`.
+ */
+const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
+  crypto: () => import('./crypto.bench.js'),
+  barrier: () => import('./barrier.bench.js'),
+  startup: () => import('./startup.bench.js'),
+}
+
+const wanted = process.argv.slice(2)
+for (const [name, load] of Object.entries(suites)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue
+  console.log(`\n## ${name}\n`)
+  await (await load()).run()
+}
