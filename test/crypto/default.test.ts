@@ -16,10 +16,8 @@ describe('default crypto provider', () => {
   })
 
   it('the package exports map routes the node condition to the Node entry', async () => {
-    const pkg = (await import('../../package.json', { with: { type: 'json' } })).default as {
-      exports: Record<string, Record<string, string>>
-    }
-    expect(pkg.exports['.']?.node).toBe('./dist/index.node.js')
-    expect(pkg.exports['.']?.default).toBe('./dist/index.js')
+    const pkg = (await import('../../package.json', { with: { type: 'json' } })).default
+    expect(pkg.exports['.'].node).toBe('./dist/index.node.js')
+    expect(pkg.exports['.'].default).toBe('./dist/index.js')
   })
 })
