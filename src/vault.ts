@@ -67,9 +67,13 @@ export interface DevOptions extends Omit<VaultOptions, 'seal'> {
   rootToken?: string
 }
 
-/** Sys paths whose answers Vault also copies to the top level of the JSON body (legacy compatibility). */
+/**
+ * Sys paths whose answers Vault also copies to the top level of the JSON body (legacy compatibility).
+ * Vault registers them on Go's ServeMux, where a pattern ending in `/` (`/v1/sys/mounts/`) covers its
+ * whole subtree: `sys/mounts/secret` and `sys/mounts/secret/tune` are injected too.
+ */
 const TOP_LEVEL_DATA =
-  /^sys\/(audit\/?|audit-hash\/.*|auth\/?|config\/cors|config\/auditing\/request-headers\/?.*|capabilities(-accessor|-self)?|ha-status|key-status|mounts\/?|policy\/?|rekey\/backup|rekey\/recovery-key-backup|remount|rotate|wrapping\/wrap)$/
+  /^sys\/((audit|auth|mounts|policy|config\/auditing\/request-headers)(\/.*)?|audit-hash\/.*|config\/cors|capabilities(-accessor|-self)?|ha-status|key-status|rekey\/backup|rekey\/recovery-key-backup|remount|rotate|wrapping\/wrap)$/
 
 const METHOD_OPERATION: Record<string, Operation> = {
   GET: 'read',
@@ -370,13 +374,21 @@ export class Vault extends EventEmitter<VaultEvents> {
     const requestId = uuid()
     const method = String(req.method ?? '').toUpperCase()
     let operation = METHOD_OPERATION[method]
-    if (!operation) throw new UnsupportedOperationError()
+    // Vault's HTTP layer answers an unknown verb with a bare 405 `{"errors":[]}`.
+    if (!operation) throw new UnsupportedOperationError({ errors: [] })
     const data: Record<string, unknown> = { ...(req.data ?? {}) }
-    if (method === 'GET' && (data.list === true || data.list === 'true' || data.list === '1')) {
-      operation = 'list'
-      delete data.list
+    if (method === 'GET' && data.list !== undefined && data.list !== '') {
+      // `?list=` is read with Go's strconv.ParseBool; an unparsable value is a 400 with no message.
+      const list = parseGoBool(Array.isArray(data.list) ? data.list[0] : data.list)
+      if (list === undefined) throw new InvalidRequestError('invalid list parameter', { errors: [] })
+      if (list) {
+        operation = 'list'
+        delete data.list
+      }
     }
     let path = normalizePath(req.path)
+    // HEAD means something only on sys/health (api-docs/index: other verbs → 405).
+    if (method === 'HEAD' && path !== 'sys/health') throw new UnsupportedOperationError({ errors: [] })
     if (operation === 'list' && !path.endsWith('/')) path += '/'
     const headers = normalizeHeaders(req.headers)
     const wrapTtl = req.wrapTtl === undefined || req.wrapTtl === '' ? 0 : parseDuration(req.wrapTtl)
@@ -399,7 +411,9 @@ export class Vault extends EventEmitter<VaultEvents> {
           wrapTtl,
         ),
       )
-      return { status: resp?.httpStatus ?? (resp?.data ? 200 : 204), body: resp?.data ?? null }
+      const status = resp?.httpStatus ?? (resp?.data ? 200 : 204)
+      // HEAD (sys/health) answers with the status only, as Vault's handleSysHealthHead.
+      return { status, body: method === 'HEAD' ? null : (resp?.data ?? null) }
     }
     if (this.#barrier.sealed) throw new SealedError()
 
@@ -498,7 +512,8 @@ export class Vault extends EventEmitter<VaultEvents> {
     const body: Record<string, unknown> = envelope(requestId, resp.data ?? null, route.entry.type)
     body.warnings = warnings
     if (resp.data && TOP_LEVEL_DATA.test(fullPath)) {
-      for (const [k, v] of Object.entries(resp.data)) if (!(k in body)) body[k] = v
+      // As Vault's HTTPSysInjector writes it: data's keys first, then the envelope's (which win).
+      return { status: resp.httpStatus ?? 200, body: { ...resp.data, ...body } }
     }
     return { status: resp.httpStatus ?? 200, body }
   }
@@ -534,6 +549,15 @@ function normalizePath(path: unknown): string {
     throw new InvalidRequestError(`invalid request path "${path}"`)
   }
   return p
+}
+
+/** Go's `strconv.ParseBool` (booleans pass through); `undefined` when unparsable. */
+function parseGoBool(v: unknown): boolean | undefined {
+  if (typeof v === 'boolean') return v
+  const s = String(v)
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(s)) return true
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(s)) return false
+  return undefined
 }
 
 function normalizeHeaders(headers: VaultRequest['headers']): Record<string, string[]> {

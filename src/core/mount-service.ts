@@ -16,6 +16,7 @@ import { KeyedLock } from '../util/lock.js'
 import type { Backend, SystemView } from './logical.js'
 import {
   AUTH_TABLE_PATH,
+  LIST_CONFIG_KEYS,
   loadTable,
   MOUNT_TABLE_PATH,
   type MountConfig,
@@ -232,6 +233,11 @@ export class MountService {
       }
       if (!def) throw new InvalidRequestError(`plugin not found in the catalog: ${type}`)
       const entry = this.newEntry(table, { ...input, path, type, options })
+      if (entry.config.max_lease_ttl === 0 && entry.config.default_lease_ttl > this.opts.maxLeaseTtl) {
+        throw new InvalidRequestError(
+          `given default lease TTL greater than system max lease TTL of ${this.opts.maxLeaseTtl}`,
+        )
+      }
       const conflict = this.router.conflict(routePrefix(entry))
       if (conflict !== undefined) {
         throw new VaultError(
@@ -304,12 +310,7 @@ export class MountService {
       next.config.default_lease_ttl = def
       next.config.max_lease_ttl = max
       if (input.description !== undefined) next.description = input.description
-      for (const k of [
-        'audit_non_hmac_request_keys',
-        'audit_non_hmac_response_keys',
-        'passthrough_request_headers',
-        'allowed_response_headers',
-      ] as const) {
+      for (const k of LIST_CONFIG_KEYS) {
         if (input[k] !== undefined) next.config[k] = input[k]
       }
       if (input.listing_visibility !== undefined) {
@@ -383,19 +384,21 @@ export class MountService {
       const dst = sanitizeMountPath(to)
       validateMountPath(dst, 'invalid destination mount: ')
       const isAuth = src.startsWith('auth/')
-      if (isAuth !== dst.startsWith('auth/')) {
+      // Only auth → non-auth has its own message; non-auth → auth/ hits the protected paths below.
+      if (isAuth && !dst.startsWith('auth/')) {
         throw new InvalidRequestError(`cannot remount auth mount to non-auth mount "${dst}"`)
       }
-      const protectedList = isAuth ? ['auth/token/'] : PROTECTED_MOUNTS
-      for (const p of protectedList) {
+      for (const p of isAuth ? ['auth/token/'] : PROTECTED_MOUNTS) {
         if (src.startsWith(p)) throw new InvalidRequestError(`cannot remount "${src}"`)
-        if (dst.startsWith(p)) throw new InvalidRequestError(`cannot remount to destination "${dst}"`)
+        // Vault formats this one with %+v for secrets mounts (no quotes) and %q for auth mounts.
+        if (dst.startsWith(p))
+          throw new InvalidRequestError(`cannot remount to destination ${isAuth ? `"${dst}"` : dst}`)
       }
       const route = this.router.get(src)
       if (!route) throw new InvalidRequestError(`no matching mount at "${src}"`)
-      const others = this.router.all().filter((r) => r !== route)
-      const clash = others.find((r) => r.prefix.startsWith(dst) || dst.startsWith(r.prefix))
-      if (clash) throw new InvalidRequestError(`path already in use at "${clash.prefix}"`)
+      // The source itself counts: moving a mount onto or under its own path is refused, as in Vault.
+      const clash = this.router.conflict(dst)
+      if (clash !== undefined) throw new InvalidRequestError(`path already in use at "${clash}"`)
       const id = uuid()
       this.migrations.set(id, { source_mount: src, target_mount: dst, status: 'in-progress' })
       const table = route.entry.table
@@ -426,13 +429,27 @@ export class MountService {
 
 /** Vault's `validateMountPath`: the path must already be clean and printable. */
 function validateMountPath(path: string, prefix = ''): void {
-  const segments = path.slice(0, -1).split('/')
-  if (path === '/' || segments.some((s) => s === '' || s === '.' || s === '..')) {
-    throw new InvalidRequestError(`${prefix}path '${path}' does not match cleaned path`)
+  const cleaned = `${cleanPath(path)}${path.endsWith('/') ? '/' : ''}`
+  if (path !== cleaned) {
+    throw new InvalidRequestError(`${prefix}path '${path}' does not match cleaned path '${cleaned}'`)
   }
   // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
   if (/[\u0000-\u001f\u007f]/.test(path))
     throw new InvalidRequestError(`${prefix}path cannot contain non-printable characters`)
+}
+
+/** Go's `path.Clean`: drops empty and `.` segments, resolves `..`; `''` becomes `.`. */
+function cleanPath(path: string): string {
+  const rooted = path.startsWith('/')
+  const out: string[] = []
+  for (const s of path.split('/')) {
+    if (s === '' || s === '.') continue
+    if (s !== '..') out.push(s)
+    else if (out.length > 0 && out.at(-1) !== '..') out.pop()
+    else if (!rooted) out.push('..')
+  }
+  const cleaned = (rooted ? '/' : '') + out.join('/')
+  return cleaned === '' ? '.' : cleaned
 }
 
 /** Parses a mount's `config` input into stored form (TTLs in seconds). */
@@ -462,12 +479,7 @@ export function parseMountConfig(
       : typeof v === 'string' && v !== ''
         ? v.split(',').map((s) => s.trim())
         : undefined
-  for (const k of [
-    'audit_non_hmac_request_keys',
-    'audit_non_hmac_response_keys',
-    'passthrough_request_headers',
-    'allowed_response_headers',
-  ] as const) {
+  for (const k of LIST_CONFIG_KEYS) {
     const v = list(input[k])
     if (v?.length) config[k] = v
   }

@@ -44,6 +44,14 @@ export interface MountEntry {
   running_plugin_version: string
 }
 
+/** Mount config keys that hold lists of names (tunable, shown only when non-empty). */
+export const LIST_CONFIG_KEYS = [
+  'audit_non_hmac_request_keys',
+  'audit_non_hmac_response_keys',
+  'passthrough_request_headers',
+  'allowed_response_headers',
+] as const
+
 /** Mount paths users can never mount at or move (Vault's `protectedMounts`). */
 export const PROTECTED_MOUNTS = ['audit/', 'auth/', 'sys/', 'cubbyhole/', 'identity/']
 /** Mounts that cannot be tuned (Vault's `untunableMounts`). */

@@ -42,9 +42,16 @@ export class Router {
     return route
   }
 
-  /** The route serving `path`, by longest prefix. */
+  /**
+   * The route serving `path`, by longest prefix. As in Vault, a path without its trailing slash also
+   * matches the mount it names (`secret` is `secret/`).
+   */
   match(path: string): Route | undefined {
     for (const r of this.routes) if (path.startsWith(r.prefix)) return r
+    if (!path.endsWith('/')) {
+      const withSlash = `${path}/`
+      for (const r of this.routes) if (withSlash.startsWith(r.prefix)) return r
+    }
     return undefined
   }
 

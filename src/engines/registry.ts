@@ -42,8 +42,13 @@ export class EngineRegistry {
    * Adds a type. Throws `TypeError` if a type of that name and kind exists.
    */
   register(def: EngineDefinition): this {
-    if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(def.type))
-      throw new TypeError(`invalid engine type name "${def.type}"`)
+    // `RegExp.test` stringifies its argument: check the type first, or `undefined` passes as "undefined".
+    if (typeof def.type !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(def.type))
+      throw new TypeError(`invalid engine type name "${String(def.type)}"`)
+    if (def.kind !== 'secret' && def.kind !== 'auth')
+      throw new TypeError(`invalid engine kind "${String(def.kind)}"`)
+    if (typeof def.factory !== 'function')
+      throw new TypeError(`engine type "${def.type}" has no factory function`)
     const key = EngineRegistry.key(def.kind, def.type)
     if (this.defs.has(key))
       throw new TypeError(`engine type "${def.type}" (${def.kind}) is already registered`)

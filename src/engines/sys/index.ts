@@ -23,8 +23,9 @@ export function createSystemBackend(core: SystemCore): FrameworkBackend {
         operations: {
           read: async () => {
             const status = core.barrier.keyStatus()
+            // Keys in the order Go's JSON encoder writes Vault's map: sorted.
             return {
-              data: { term: status.term, install_time: status.install_time, encryptions: status.encryptions },
+              data: { encryptions: status.encryptions, install_time: status.install_time, term: status.term },
             }
           },
         },

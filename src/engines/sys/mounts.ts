@@ -6,7 +6,7 @@
  */
 
 import type { MountService } from '../../core/mount-service.js'
-import type { MountEntry } from '../../core/mounts.js'
+import { LIST_CONFIG_KEYS, type MountEntry, sanitizeMountPath } from '../../core/mounts.js'
 import { InvalidRequestError } from '../../errors.js'
 import type { FieldSchema } from '../../framework/fields.js'
 import { definePath, type PathDefinition } from '../../framework/path.js'
@@ -18,16 +18,7 @@ export function mountInfo(entry: MountEntry): Record<string, unknown> {
     force_no_cache: entry.config.force_no_cache,
     max_lease_ttl: entry.config.max_lease_ttl,
   }
-  for (const k of [
-    'allowed_response_headers',
-    'audit_non_hmac_request_keys',
-    'audit_non_hmac_response_keys',
-    'listing_visibility',
-    'passthrough_request_headers',
-  ] as const) {
-    const v = entry.config[k]
-    if (v !== undefined && v.length > 0) config[k] = v
-  }
+  copyNonEmpty(entry, config)
   if (entry.table === 'auth') config.token_type = entry.config.token_type ?? 'default-service'
   return sortKeys({
     accessor: entry.accessor,
@@ -46,11 +37,19 @@ export function mountInfo(entry: MountEntry): Record<string, unknown> {
   })
 }
 
+/** Copies the optional config entries (lists and listing_visibility) that are set and non-empty. */
+function copyNonEmpty(entry: MountEntry, into: Record<string, unknown>): void {
+  for (const k of [...LIST_CONFIG_KEYS, 'listing_visibility'] as const) {
+    const v = entry.config[k]
+    if (v !== undefined && v.length > 0) into[k] = v
+  }
+}
+
 function sortKeys(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
 }
 
-/** Tune answer: effective TTLs (system defaults filled in), as Vault's `handleTuneReadCommon`. */
+/** Tune answer: effective TTLs (system defaults filled in), as Vault's `handleTuneReadCommon`; sorted keys. */
 export function tuneInfo(mounts: MountService, entry: MountEntry): Record<string, unknown> {
   const out: Record<string, unknown> = {
     description: entry.description,
@@ -60,19 +59,10 @@ export function tuneInfo(mounts: MountService, entry: MountEntry): Record<string
   }
   if (entry.external_entropy_access) out.external_entropy_access = true
   if (entry.table === 'auth') out.token_type = entry.config.token_type ?? 'default-service'
-  for (const k of [
-    'audit_non_hmac_request_keys',
-    'audit_non_hmac_response_keys',
-    'listing_visibility',
-    'passthrough_request_headers',
-    'allowed_response_headers',
-  ] as const) {
-    const v = entry.config[k]
-    if (v !== undefined && v.length > 0) out[k] = v
-  }
+  copyNonEmpty(entry, out)
   if (entry.options && Object.keys(entry.options).length > 0) out.options = entry.options
   if (entry.plugin_version) out.plugin_version = entry.plugin_version
-  return out
+  return sortKeys(out)
 }
 
 /** Fields of a tune request (shared by `sys/mounts/:path/tune` and later `sys/auth/:path/tune`). */
@@ -110,7 +100,9 @@ export function mountPaths(mounts: MountService): PathDefinition[] {
         read: async (_req, d) => {
           const path = d.get<string>('path')
           const route = mounts.match(path.endsWith('/') ? path : `${path}/`)
-          if (!route) throw new InvalidRequestError(`cannot fetch mount entry for path "${path}/"`)
+          // Vault looks the mount's system view up first, so that is the lookup its message names.
+          if (!route)
+            throw new InvalidRequestError(`cannot fetch sysview for path "${sanitizeMountPath(path)}"`)
           return { data: tuneInfo(mounts, route.entry) }
         },
         update: async (_req, d) => {

@@ -220,7 +220,8 @@ export function createOperatorBackend(core: SystemCore): FrameworkBackend {
               {
                 initialized: status.initialized,
                 sealed: status.sealed,
-                standby: false,
+                // Vault's core is a standby until it unseals (CreateCore, and sealInternal without HA).
+                standby: status.sealed,
                 performance_standby: false,
                 replication_performance_mode: 'disabled',
                 replication_dr_mode: 'disabled',
