@@ -6,6 +6,8 @@ const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   crypto: () => import('./crypto.bench.js'),
   barrier: () => import('./barrier.bench.js'),
   startup: () => import('./startup.bench.js'),
+  acl: () => import('./acl.bench.js'),
+  token: () => import('./token.bench.js'),
 }
 
 const wanted = process.argv.slice(2)

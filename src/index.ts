@@ -31,6 +31,7 @@ export type {
   SystemView,
 } from './core/logical.js'
 export type { MountConfig, MountEntry } from './core/mounts.js'
+export { DEFAULT_POLICY } from './core/policy-store.js'
 export type { RekeyStatus, RekeyUpdateResult, RekeyVerifyStatus } from './core/rekey.js'
 export type {
   AuthBlock,
@@ -41,6 +42,7 @@ export type {
   WrapInfo,
 } from './core/request.js'
 export type { InitOptions, InitResult, SealStatus } from './core/seal-manager.js'
+export type { TokenEntry, TokenType } from './core/token-store.js'
 export { getDefaultCrypto, setDefaultCrypto } from './crypto/index.js'
 export { nobleCrypto } from './crypto/noble.js'
 export type { CryptoProvider } from './crypto/provider.js'
@@ -48,6 +50,17 @@ export { type EngineDefinition, type EngineKind, EngineRegistry } from './engine
 export * from './errors.js'
 export type { VaultEvents } from './events.js'
 export * from './framework/index.js'
+export {
+  ACL,
+  type AclOptions,
+  type AclRequest,
+  type AclResult,
+  type Capability,
+  type PathRules,
+  type Policy,
+  PolicyParseError,
+  parsePolicy,
+} from './policy/index.js'
 export { CallbackSeal, type CallbackSealOptions, type Seal, ShamirSeal } from './seal/seal.js'
 export type { StorageAdapter, StorageOp } from './storage/adapter.js'
 export { MemoryStorage } from './storage/memory.js'

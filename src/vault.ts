@@ -10,18 +10,23 @@ import { type Clock, systemClock } from './clock.js'
 import { GenerateRoot } from './core/generate-root.js'
 import type { Backend, ConnectionInfo, LogicalRequest, LogicalResponse, Operation } from './core/logical.js'
 import { type MountInput, MountService, SYSTEM_DEFAULT_TTL } from './core/mount-service.js'
+import { PolicyStore } from './core/policy-store.js'
 import { Rekey } from './core/rekey.js'
 import type { RawResponse, VaultRequest, VaultResponse } from './core/request.js'
 import type { Route } from './core/router.js'
 import { type InitOptions, type InitResult, SealManager, type SealStatus } from './core/seal-manager.js'
 import { decodeKeyShare } from './core/shares.js'
 import { type TokenEntry, TokenStore } from './core/token-store.js'
+import { ResponseWrapper } from './core/wrapping.js'
 import { getDefaultCrypto } from './crypto/index.js'
 import type { CryptoProvider } from './crypto/provider.js'
+import { createCubbyholeBackend } from './engines/cubbyhole/index.js'
 import { EngineRegistry } from './engines/registry.js'
 import type { SystemCore } from './engines/sys/core.js'
 import { createSystemBackend } from './engines/sys/index.js'
 import { createOperatorBackend, OPERATOR_PATHS } from './engines/sys/operator.js'
+import { wrappedEnvelope } from './engines/sys/wrapping.js'
+import { createTokenBackend, formatAuth, type TokenCore, tokenAddressAllowed } from './engines/token/index.js'
 import {
   errorToHttp,
   InvalidRequestError,
@@ -44,6 +49,8 @@ import { fromUtf8, toHex, utf8, uuid } from './util/encoding.js'
 const CLUSTER_INFO_PATH = 'core/cluster/local/info'
 /** The token store's storage, as in Vault. */
 const TOKEN_STORE_PREFIX = 'sys/token/'
+/** ACL policies, as in Vault. */
+const POLICY_STORE_PREFIX = 'sys/policy/'
 
 /** Options of `new Vault()`. */
 export interface VaultOptions {
@@ -121,6 +128,8 @@ export class Vault extends EventEmitter<VaultEvents> {
   readonly #seal: SealManager
   readonly #mounts: MountService
   readonly #tokens: TokenStore
+  readonly #policies: PolicyStore
+  readonly #wrapper: ResponseWrapper
   readonly #rekey: Rekey
   readonly #rekeyRecovery: Rekey
   readonly #generateRoot: GenerateRoot
@@ -140,6 +149,12 @@ export class Vault extends EventEmitter<VaultEvents> {
 
     this.#barrier = new Barrier(this.storage, this.crypto, this.clock)
     this.#tokens = new TokenStore(new StorageView(this.#barrier, TOKEN_STORE_PREFIX), this.crypto, this.clock)
+    this.#policies = new PolicyStore(new StorageView(this.#barrier, POLICY_STORE_PREFIX))
+    this.#wrapper = new ResponseWrapper(this.#tokens, () => this.#cubbyholeView(), this.clock)
+    // A revoked token takes its cubbyhole with it.
+    this.#tokens.onRevoke(async (entry) => {
+      if (entry.cubbyhole_id) await this.#cubbyholeView().sub(`${entry.cubbyhole_id}/`).clear()
+    })
     this.#mounts = new MountService({
       barrier: this.#barrier,
       registry: this.engines,
@@ -182,6 +197,30 @@ export class Vault extends EventEmitter<VaultEvents> {
       singleton: true,
       factory: () => createSystemBackend(core),
     })
+    this.engines.register({
+      type: 'cubbyhole',
+      kind: 'secret',
+      singleton: true,
+      factory: createCubbyholeBackend,
+    })
+    const tokenCore: TokenCore = {
+      tokens: this.#tokens,
+      clock: this.clock,
+      policyExists: (name) => this.#policies.exists(name),
+    }
+    this.engines.register({
+      type: 'token',
+      kind: 'auth',
+      singleton: true,
+      factory: (config) => createTokenBackend(tokenCore, config),
+    })
+  }
+
+  /** The `cubbyhole/` mount's storage (per-token cubbyholes live below it). */
+  #cubbyholeView(): StorageView {
+    const route = this.#mounts.router.get('cubbyhole/')
+    if (!route) throw new SealedError()
+    return route.storage
   }
 
   /**
@@ -275,6 +314,9 @@ export class Vault extends EventEmitter<VaultEvents> {
       rekeyRecovery: this.#rekeyRecovery,
       generateRoot: this.#generateRoot,
       mounts: this.#mounts,
+      policies: this.#policies,
+      tokens: this.#tokens,
+      wrapper: () => this.#wrapper,
       barrier: this.#barrier,
       clock: this.clock,
       init: (options) => this.init(options),
@@ -292,6 +334,7 @@ export class Vault extends EventEmitter<VaultEvents> {
 
   async #postUnseal(): Promise<void> {
     await this.#tokens.setup()
+    await this.#policies.setup()
     const raw = await this.#barrier.get(CLUSTER_INFO_PATH)
     if (raw) {
       this.#cluster = JSON.parse(fromUtf8(raw)) as { name: string; id: string }
@@ -299,26 +342,25 @@ export class Vault extends EventEmitter<VaultEvents> {
       this.#cluster = { name: `vault-cluster-${toHex(this.crypto.randomBytes(4))}`, id: uuid() }
       await this.#barrier.put(CLUSTER_INFO_PATH, utf8(JSON.stringify(this.#cluster)))
     }
-    await this.#mounts.setup(this.#defaultMounts(), [])
+    await this.#mounts.setup(this.#defaultMounts(), [
+      { path: 'token/', type: 'token', description: 'token based credentials' },
+    ])
   }
 
   #defaultMounts(): MountInput[] {
-    const mounts: MountInput[] = [
+    return [
+      {
+        path: 'cubbyhole/',
+        type: 'cubbyhole',
+        description: 'per-token private secret storage',
+        local: true,
+      },
       {
         path: 'sys/',
         type: 'system',
         description: 'system endpoints used for control, policy and debugging',
       },
     ]
-    if (this.engines.get('secret', 'cubbyhole')) {
-      mounts.unshift({
-        path: 'cubbyhole/',
-        type: 'cubbyhole',
-        description: 'per-token private secret storage',
-        local: true,
-      })
-    }
-    return mounts
   }
 
   async #preSeal(): Promise<void> {
@@ -327,6 +369,7 @@ export class Vault extends EventEmitter<VaultEvents> {
     this.#generateRoot.cancel()
     await this.#mounts.teardown()
     this.#tokens.teardown()
+    this.#policies.teardown()
     this.#cluster = null
   }
 
@@ -418,16 +461,22 @@ export class Vault extends EventEmitter<VaultEvents> {
     if (this.#barrier.sealed) throw new SealedError()
 
     const token = typeof req.token === 'string' ? req.token : ''
-    const entry = token ? await this.#tokens.lookup(token) : null
     const route = this.#mounts.match(path)
+    const relative = route ? path.slice(route.prefix.length) : path
+    const special = route?.backend.specialPaths
+    const unauthenticated = route !== undefined && matchesAny(special?.unauthenticated, relative)
+    const rootPath = route !== undefined && matchesAny(special?.root, relative)
+    // Unauthenticated paths (logins) do not look at the token at all, as in Vault.
+    let entry = token && !unauthenticated ? await this.#tokens.lookup(token) : null
+    if (!entry && !unauthenticated) throw new PermissionDeniedError()
+    // CIDR-bound tokens answer only from their networks (every token but non-expiring root ones).
+    if (entry && !tokenAddressAllowed(entry, req.connection?.remoteAddress)) throw new PermissionDeniedError()
+
     if (!route) {
-      if (!entry) throw new PermissionDeniedError()
+      // The ACL answers before the router: without a grant on the path a caller learns nothing.
+      await this.#authorize(entry!, { path, operation, data, wrapTtl }, false)
       throw new UnsupportedPathError(`no handler for route "${path}". route entry not found.`)
     }
-    const relative = path.slice(route.prefix.length)
-    const unauthenticated = matchesAny(route.backend.specialPaths?.unauthenticated, relative)
-    if (!entry && !unauthenticated) throw new PermissionDeniedError()
-
     const lreq = this.#logical(
       requestId,
       operation,
@@ -446,21 +495,42 @@ export class Vault extends EventEmitter<VaultEvents> {
       const { checkFound, exists } = await route.backend.existenceCheck(lreq)
       if (checkFound && !exists) lreq.operation = 'create'
     }
-    if (entry) this.#authorize(entry, lreq, route)
-
-    const resp = await route.backend.handleRequest(lreq)
-    return this.#respond(requestId, lreq, route, resp)
+    let revokeAfterRequest = false
+    if (entry) {
+      // Vault counts a use before the ACL check: a denied request still spends it.
+      const used = await this.#tokens.use(entry)
+      entry = used.entry
+      revokeAfterRequest = used.revokeAfterRequest
+      lreq.tokenEntry = entry
+      try {
+        lreq.sudo = await this.#authorize(entry, { path, operation: lreq.operation, data, wrapTtl }, rootPath)
+      } catch (err) {
+        if (revokeAfterRequest) await this.#tokens.revokeTree(entry.id)
+        throw err
+      }
+    }
+    try {
+      const resp = await route.backend.handleRequest(lreq)
+      return await this.#respond(requestId, lreq, route, resp)
+    } finally {
+      if (revokeAfterRequest && entry) await this.#tokens.revokeTree(entry.id)
+    }
   }
 
   /**
-   * The authorization step. Until the ACL lands (policies are issue 3) the only tokens that exist are
-   * root tokens: policy `root` passes, anything else is denied — fail closed.
+   * The ACL step: the token's policies must grant the operation's capability on the path (with
+   * parameter and wrapping-TTL constraints), and `sudo` on root-protected paths. Returns whether the
+   * caller has root privileges on the path.
    */
-  #authorize(entry: TokenEntry, _req: LogicalRequest, _route: Route): void {
-    if (entry.policies.includes('root')) return
-    throw new PermissionDeniedError('1 error occurred:\n\t* permission denied\n\n', {
-      errors: ['1 error occurred:\n\t* permission denied\n\n'],
-    })
+  async #authorize(
+    entry: TokenEntry,
+    req: { path: string; operation: Operation; data: Record<string, unknown>; wrapTtl: number },
+    rootPath: boolean,
+  ): Promise<boolean> {
+    const acl = await this.#policies.acl(entry.policies)
+    const result = acl.allowOperation(req)
+    if (!result.allowed || (rootPath && !result.rootPrivs)) throw aclDenied()
+    return result.rootPrivs
   }
 
   #logical(
@@ -490,13 +560,19 @@ export class Vault extends EventEmitter<VaultEvents> {
       clientTokenAccessor: entry?.accessor ?? '',
       displayName: entry?.display_name ?? '',
       policies: entry?.policies ?? [],
+      ...(entry ? { tokenEntry: entry } : {}),
       headers,
       ...(connection ? { connection } : {}),
       ...(wrapTtl ? { wrapTtl } : {}),
     }
   }
 
-  #respond(requestId: string, req: LogicalRequest, route: Route, resp: LogicalResponse | null): RawResponse {
+  async #respond(
+    requestId: string,
+    req: LogicalRequest,
+    route: Route,
+    resp: LogicalResponse | null,
+  ): Promise<RawResponse> {
     const fullPath = route.prefix + req.path
     if (!resp) {
       if (req.operation === 'read' || req.operation === 'list') throw new NotFoundError()
@@ -509,14 +585,31 @@ export class Vault extends EventEmitter<VaultEvents> {
       const onlyKeys = resp.data ? Object.keys(resp.data).every((k) => k === 'keys') : true
       if (onlyKeys && (!Array.isArray(keys) || keys.length === 0)) throw new NotFoundError()
     }
-    const body: Record<string, unknown> = envelope(requestId, resp.data ?? null, route.entry.type)
+    let body: Record<string, unknown> = envelope(requestId, resp.data ?? null, route.entry.type)
     body.warnings = warnings
+    if (resp.auth) body.auth = formatAuth(resp.auth)
+    if (req.wrapTtl) {
+      // Response wrapping: the whole answer goes into a single-use token's cubbyhole.
+      const info = await this.#wrapper.wrap(body, {
+        ttl: req.wrapTtl,
+        creationPath: fullPath,
+        displayName: req.displayName,
+        ...(resp.auth?.accessor ? { wrappedAccessor: resp.auth.accessor } : {}),
+      })
+      return { status: 200, body: wrappedEnvelope(info) }
+    }
     if (resp.data && TOP_LEVEL_DATA.test(fullPath)) {
       // As Vault's HTTPSysInjector writes it: data's keys first, then the envelope's (which win).
-      return { status: resp.httpStatus ?? 200, body: { ...resp.data, ...body } }
+      body = { ...resp.data, ...body }
     }
     return { status: resp.httpStatus ?? 200, body }
   }
+}
+
+/** Vault's ACL denial: a multierror-shaped `permission denied` (403). */
+function aclDenied(): PermissionDeniedError {
+  const message = '1 error occurred:\n\t* permission denied\n\n'
+  return new PermissionDeniedError(message, { errors: [message] })
 }
 
 function envelope(requestId: string, data: Record<string, unknown> | null, mountType: string): VaultResponse {

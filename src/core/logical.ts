@@ -89,6 +89,13 @@ export interface LogicalRequest {
   displayName: string
   /** Policies of the caller's token. */
   policies: string[]
+  /**
+   * The caller's token entry (`undefined` when unauthenticated). Backends read it; only the token store
+   * changes tokens.
+   */
+  tokenEntry?: import('./token-store.js').TokenEntry
+  /** `true` when the caller has root privileges (`sudo` or the root policy) on this request's path. */
+  sudo?: boolean
   /** Request headers (lower-cased names), token headers removed. */
   headers: Record<string, string[]>
   connection?: ConnectionInfo

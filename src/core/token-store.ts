@@ -1,41 +1,119 @@
 /**
- * The token store: tokens are persisted by a salted HMAC of their ID, never in the clear, and looked
- * up with a constant-time comparison. This is the core of Vault's `auth/token/` backend; its endpoints
- * are built on top of it.
+ * The token store (Vault's `TokenStore`): creates, looks up, uses up, renews and revokes tokens.
+ *
+ * Storage, under the store's view (`sys/token/` behind the barrier):
+ *
+ * | key | what |
+ * |---|---|
+ * | `salt` | 32 random bytes: the HMAC key every storage key below is derived with |
+ * | `batch-key` | AES-256 key that seals batch tokens (never leaves the barrier) |
+ * | `id/<salted id>` | the {@link TokenEntry}, JSON |
+ * | `accessor/<salted accessor>` | `{ salted_id, accessor }`: accessor → token index |
+ * | `parent/<salted parent>/<salted child>` | empty: the parent → child index revocation walks |
+ *
+ * A salted ID is `h` + hex HMAC-SHA256(salt, id): the clear token ID is never a storage key and never
+ * appears in a value other than its own entry (which the barrier encrypts).
+ *
+ * Expiry: a token's `expire_time` is checked against the injected clock at lookup, and an expired token
+ * is revoked (with its tree) lazily, the first time it is looked up. The lease manager will later drive
+ * expiry with timers; every change of `expire_time` goes through {@link TokenStore.setExpiry}, and
+ * {@link TokenStore.onExpiryChange} tells listeners.
  *
  * @module
  */
 import type { Clock } from '../clock.js'
 import type { CryptoProvider } from '../crypto/provider.js'
-import { InvalidRequestError } from '../errors.js'
+import { InvalidRequestError, PermissionDeniedError } from '../errors.js'
 import type { StorageView } from '../storage/view.js'
-import { randomBase62, toBase64, toHex, utf8 } from '../util/encoding.js'
+import { fromBase64, fromUtf8, randomBase62, toBase64, toHex, utf8 } from '../util/encoding.js'
+import { KeyedLock } from '../util/lock.js'
 
 /** Salt for hashing token IDs and accessors, created once (behind the barrier). */
 const SALT_KEY = 'salt'
+/** The AES-256-GCM key batch tokens are sealed with, created once (behind the barrier). */
+const BATCH_KEY = 'batch-key'
 /** Token entries, keyed by the salted hash of the token ID. */
 const ID_PREFIX = 'id/'
 /** Accessor index: salted hash of an accessor → salted hash of its token ID. */
 const ACCESSOR_PREFIX = 'accessor/'
+/** Parent index: `parent/<salted parent>/<salted child>`, empty values; revocation walks it. */
+const PARENT_PREFIX = 'parent/'
 
-/** A stored token, as Vault's `TokenEntry`. Times are Unix seconds, TTLs seconds. */
+/** Service tokens: `hvs.` + 24 base62 characters. */
+export const SERVICE_TOKEN_PREFIX = 'hvs.'
+/** Batch tokens: `hvb.` + base64url of the sealed entry. */
+export const BATCH_TOKEN_PREFIX = 'hvb.'
+/** Vault's legacy prefixes, refused for custom IDs (`s.`) and recognised as batch tokens (`b.`). */
+const LEGACY_SERVICE_PREFIX = 's.'
+const LEGACY_BATCH_PREFIX = 'b.'
+
+/**
+ * `num_uses` of a token on its last use or being revoked (Vault's `tokenRevocationPending`): lookups
+ * no longer return it.
+ */
+export const TOKEN_REVOCATION_PENDING = -1
+
+/** Additional data bound into every sealed batch token. */
+const BATCH_AAD = utf8('vaultlet/batch-token')
+/** Version byte of the sealed batch token layout: `version u8 ‖ nonce(12) ‖ ciphertext+tag`. */
+const BATCH_VERSION = 1
+const NONCE_LENGTH = 12
+
+/** Policies that can never be put on a token (Vault's `nonAssignablePolicies`). */
+export const NON_ASSIGNABLE_POLICIES: readonly string[] = Object.freeze([
+  'response-wrapping',
+  'control-group',
+])
+
+/** A token type as stored: service tokens are persisted, batch tokens are not. */
+export type TokenType = 'service' | 'batch'
+
+/**
+ * A token, as Vault's `TokenEntry`. Durations are seconds; `creation_time` is Unix seconds; the lease
+ * times (`issue_time`, `expire_time`, `last_renewal_time`) are milliseconds since the epoch.
+ */
 export interface TokenEntry {
   /** The token itself (kept behind the barrier only, as in Vault). */
   id: string
+  /** 24 base62 characters; `''` for batch tokens. */
   accessor: string
+  /** The parent token's ID, `''` for orphans. */
   parent: string
+  /** Sanitized: lower-case, trimmed, de-duplicated, sorted; `['root']` alone for root tokens. */
   policies: string[]
+  /** The path that created the token, e.g. `auth/token/create` (token lease IDs start with it). */
   path: string
   meta: Record<string, string> | null
   display_name: string
+  /** Uses left; 0 = unlimited; {@link TOKEN_REVOCATION_PENDING} = used up, revoked after this request. */
   num_uses: number
+  /** Unix seconds. */
   creation_time: number
+  /** TTL granted at creation, seconds (0 = never expires: root tokens only). */
   ttl: number
   explicit_max_ttl: number
   period: number
-  type: 'service' | 'batch'
-  /** Per-token cubbyhole storage prefix (random, so it reveals nothing about the token). */
+  type: TokenType
+  /** Token role that created it, `''` when none. */
+  role: string
+  /** Source addresses allowed to use the token (CIDRs or addresses); empty = anywhere. */
+  bound_cidrs: string[]
+  /** Derived: `parent === ''`. */
+  orphan: boolean
+  renewable: boolean
+  /** Identity entity; `''` until identity lands. */
+  entity_id: string
+  /** Per-token cubbyhole storage prefix (random, so it reveals nothing about the token); `''` for batch. */
   cubbyhole_id: string
+  /**
+   * When the token's lease was registered, ms; `0` when it has none (root tokens made by `sys/init` and
+   * `sys/generate-root`, as in Vault: they never expire and cannot be renewed).
+   */
+  issue_time: number
+  /** When the token expires, ms; `0` = never. */
+  expire_time: number
+  /** Last renewal, ms; `0` = never renewed. */
+  last_renewal_time: number
 }
 
 /** Options for a root token. */
@@ -45,10 +123,135 @@ export interface RootTokenOptions {
 }
 
 /**
- * Persists tokens under a storage view (`sys/token/`).
+ * What {@link TokenStore.create} needs: everything already resolved by the caller (the `auth/token/`
+ * backend, or a login) — policies chosen, TTL calculated. The store sanitizes policies, generates the
+ * ID, accessor and cubbyhole ID, and persists.
+ */
+export interface TokenCreateParams {
+  policies: string[]
+  /** Creation path, e.g. `auth/token/create`. */
+  path: string
+  /** Parent token ID; omitted or `''` for an orphan. The parent must exist. */
+  parent?: string
+  /**
+   * A caller-chosen ID (service tokens only). May not start with `hvs.` or `s.`, nor contain `.`;
+   * must be unused.
+   */
+  id?: string
+  meta?: Record<string, string> | null
+  /** Default `token`. */
+  displayName?: string
+  numUses?: number
+  /** Seconds; 0 only for root tokens (never expire). */
+  ttl?: number
+  explicitMaxTtl?: number
+  period?: number
+  /** Default `service`. */
+  type?: TokenType
+  role?: string
+  boundCidrs?: string[]
+  /** Default `true` (forced `false` for batch tokens and tokens without a TTL). */
+  renewable?: boolean
+  entityId?: string
+}
+
+/** Options of {@link TokenStore.lookup}. */
+export interface LookupOptions {
+  /**
+   * Also return a token on its last use or being revoked (`num_uses` = -1), as Vault's tainted lookups
+   * do: `lookup-self` on a token's last use still answers.
+   */
+  tainted?: boolean
+}
+
+/** Result of {@link TokenStore.use}. */
+export interface TokenUse {
+  /** The entry after this use (`num_uses` decremented, or -1 on the last use). */
+  entry: TokenEntry
+  /** `true` on the last use: revoke the token (and its tree) once the request has completed. */
+  revokeAfterRequest: boolean
+}
+
+/** What {@link TokenStore.tidy} cleaned up. */
+export interface TidyResult {
+  /** `parent/…` entries removed because the child or the parent no longer exists. */
+  parentIndexesRemoved: number
+  /** Children of a vanished parent turned into orphans. */
+  orphaned: number
+  /** `accessor/…` entries removed because their token no longer exists. */
+  accessorsRemoved: number
+}
+
+/** Called for every token revoked, before its entry is deleted (leases, cubbyhole). May throw: revocation stops. */
+export type RevokeHook = (entry: TokenEntry) => Promise<void> | void
+
+/** Called after a token's `expire_time` changed (creation aside). */
+export type ExpiryListener = (entry: TokenEntry) => void
+
+interface AccessorIndex {
+  salted_id: string
+  accessor?: string
+}
+
+/**
+ * Vault's `SanitizePolicies`: trims and lower-cases names, drops empty ones, collapses to `['root']` when
+ * `root` is present, adds `default` when asked (and not root), de-duplicates and sorts.
+ *
+ * @example
+ * ```ts
+ * sanitizePolicies([' Web', 'web', 'DB'], true) // ['db', 'default', 'web']
+ * sanitizePolicies(['web', 'root'], true)        // ['root']
+ * ```
+ */
+export function sanitizePolicies(policies: readonly string[], addDefault: boolean): string[] {
+  const cleaned = policies.map((p) => p.trim().toLowerCase()).filter((p) => p !== '')
+  if (cleaned.includes('root')) return ['root']
+  if (addDefault && !cleaned.includes('default')) cleaned.push('default')
+  return [...new Set(cleaned)].sort()
+}
+
+/**
+ * `true` for IDs in batch-token form (`hvb.…`, legacy `b.…`).
+ *
+ * @example
+ * ```ts
+ * isBatchToken('hvb.AAEC…') // true
+ * isBatchToken('hvs.x1y2…') // false
+ * ```
+ */
+export function isBatchToken(id: string): boolean {
+  return id.startsWith(BATCH_TOKEN_PREFIX) || id.startsWith(LEGACY_BATCH_PREFIX)
+}
+
+function toBase64Url(bytes: Uint8Array): string {
+  return toBase64(bytes).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')
+}
+
+function fromBase64Url(s: string): Uint8Array | null {
+  if (!/^[A-Za-z0-9_-]*$/.test(s)) return null
+  return fromBase64(s.replace(/-/g, '+').replace(/_/g, '/'))
+}
+
+/**
+ * Persists tokens under a storage view (`sys/token/`), keyed by salted hash.
+ *
+ * @example
+ * ```ts
+ * const tokens = new TokenStore(new StorageView(barrier, 'sys/token/'), crypto, clock)
+ * await tokens.setup()
+ * const child = await tokens.create({ policies: ['web'], path: 'auth/token/create', parent: root.id, ttl: 3600 })
+ * await tokens.revokeTree(root.id) // child goes too
+ * ```
  */
 export class TokenStore {
   private salt: Uint8Array | null = null
+  #batchKey: Uint8Array | null = null
+  readonly #locks = new KeyedLock()
+  /** Salted IDs being revoked right now (Vault's `tokensPendingDeletion`). */
+  readonly #pending = new Set<string>()
+  readonly #revokeHooks: RevokeHook[] = []
+  readonly #expiryListeners: ExpiryListener[] = []
+  #tidy: Promise<TidyResult> | null = null
 
   constructor(
     private readonly view: StorageView,
@@ -56,20 +259,50 @@ export class TokenStore {
     private readonly clock: Clock,
   ) {}
 
-  /** Loads the salt, creating it on first use. Call after unseal. */
+  /** Loads the salt and batch key, creating them on first use. Call after unseal. */
   async setup(): Promise<void> {
     let salt = await this.view.get(SALT_KEY)
     if (!salt) {
       salt = this.crypto.randomBytes(32)
       await this.view.put(SALT_KEY, salt)
     }
+    let batchKey = await this.view.get(BATCH_KEY)
+    if (!batchKey) {
+      batchKey = this.crypto.randomBytes(32)
+      await this.view.put(BATCH_KEY, batchKey)
+    }
     this.salt = salt
+    this.#batchKey = batchKey
   }
 
-  /** Forgets the salt (on seal). */
+  /** Forgets the salt and batch key (on seal). */
   teardown(): void {
     this.salt?.fill(0)
     this.salt = null
+    this.#batchKey?.fill(0)
+    this.#batchKey = null
+    this.#pending.clear()
+  }
+
+  /**
+   * Registers a hook run for every revoked token (the core uses it for leases and cubbyholes). Returns a
+   * function that unregisters it.
+   */
+  onRevoke(hook: RevokeHook): () => void {
+    this.#revokeHooks.push(hook)
+    return () => {
+      const i = this.#revokeHooks.indexOf(hook)
+      if (i >= 0) this.#revokeHooks.splice(i, 1)
+    }
+  }
+
+  /** Registers a listener told after every change of a token's `expire_time`. Returns an unregister function. */
+  onExpiryChange(listener: ExpiryListener): () => void {
+    this.#expiryListeners.push(listener)
+    return () => {
+      const i = this.#expiryListeners.indexOf(listener)
+      if (i >= 0) this.#expiryListeners.splice(i, 1)
+    }
   }
 
   /** Vault's salted ID: `h` + hex HMAC-SHA256(salt, id). Used as the storage key and in token lease IDs. */
@@ -79,14 +312,16 @@ export class TokenStore {
   }
 
   /**
-   * Creates a root token: policy `root`, no TTL, orphan, path `auth/token/root`, as `sys/init` and
-   * `sys/generate-root` do.
+   * Creates a root token: policy `root`, no TTL, no lease, orphan, path `auth/token/root`, as `sys/init`
+   * and `sys/generate-root` do.
    */
   async createRootToken(options: RootTokenOptions = {}): Promise<TokenEntry> {
-    const id = options.id ?? `hvs.${randomBase62(24)}`
+    const id = options.id ?? `${SERVICE_TOKEN_PREFIX}${randomBase62(24)}`
     if (options.id !== undefined) {
       if (id === '' || id.includes('\n')) throw new InvalidRequestError('invalid root token ID')
-      if (await this.lookup(id)) throw new InvalidRequestError('cannot create a token with a duplicate ID')
+      if (await this.#load(this.saltedId(id))) {
+        throw new InvalidRequestError('cannot create a token with a duplicate ID')
+      }
     }
     const entry: TokenEntry = {
       id,
@@ -102,44 +337,519 @@ export class TokenStore {
       explicit_max_ttl: 0,
       period: 0,
       type: 'service',
+      role: '',
+      bound_cidrs: [],
+      orphan: true,
+      renewable: false,
+      entity_id: '',
       cubbyhole_id: randomBase62(24),
+      issue_time: 0,
+      expire_time: 0,
+      last_renewal_time: 0,
     }
     await this.store(entry)
     return entry
   }
 
-  /** Persists an entry and its accessor index. */
+  /**
+   * Creates a token from resolved parameters (Vault's `TokenStore.create` plus the token's lease
+   * registration): service tokens get `hvs.` + 24 base62 (or the custom ID), a 24-character accessor, a
+   * random cubbyhole ID, and are persisted with their accessor and parent indexes; batch tokens are
+   * sealed into their ID (`hvb.…`) and never persisted.
+   *
+   * @throws {InvalidRequestError} a refused custom ID (Vault's wording), a duplicate ID, a missing
+   *   parent, or a batch token with root policy / uses / period / explicit max TTL.
+   */
+  async create(params: TokenCreateParams): Promise<TokenEntry> {
+    const now = this.clock.now()
+    const type = params.type ?? 'service'
+    const policies = sanitizePolicies(params.policies, false)
+    const ttl = params.ttl ?? 0
+    if (!Number.isInteger(ttl) || ttl < 0) throw new TypeError('ttl must be a non-negative integer')
+    const parent = params.parent ?? ''
+    const entry: TokenEntry = {
+      id: '',
+      accessor: '',
+      parent,
+      policies,
+      path: params.path,
+      meta: params.meta ? { ...params.meta } : null,
+      display_name: params.displayName ?? 'token',
+      num_uses: params.numUses ?? 0,
+      creation_time: Math.floor(now / 1000),
+      ttl,
+      explicit_max_ttl: params.explicitMaxTtl ?? 0,
+      period: params.period ?? 0,
+      type,
+      role: params.role ?? '',
+      bound_cidrs: [...(params.boundCidrs ?? [])],
+      orphan: parent === '',
+      renewable: type === 'service' && ttl > 0 && (params.renewable ?? true),
+      entity_id: params.entityId ?? '',
+      cubbyhole_id: '',
+      issue_time: now,
+      expire_time: ttl > 0 ? now + ttl * 1000 : 0,
+      last_renewal_time: 0,
+    }
+    if (entry.path.includes('..')) throw new InvalidRequestError('path cannot contain parent references')
+    if (ttl === 0 && !(policies.length === 1 && policies[0] === 'root')) {
+      throw new InvalidRequestError('refusing to register a lease for a non-root token with no TTL')
+    }
+
+    if (type === 'batch') {
+      if (policies.includes('root')) throw new InvalidRequestError('batch tokens cannot be root tokens')
+      for (const [field, value] of [
+        ['explicit_max_ttl', entry.explicit_max_ttl],
+        ['num_uses', entry.num_uses],
+        ['period', entry.period],
+      ] as const) {
+        if (value !== 0) throw new InvalidRequestError(`batch tokens cannot have "${field}" set`)
+      }
+      if (parent !== '' && !(await this.lookup(parent)))
+        throw new InvalidRequestError('parent token not found')
+      entry.id = this.#sealBatch(entry)
+      return entry
+    }
+    if (type !== 'service') throw new InvalidRequestError(`cannot create a token of type ${String(type)}`)
+
+    const custom = params.id !== undefined && params.id !== ''
+    if (custom) {
+      const id = params.id as string
+      if (id.startsWith(SERVICE_TOKEN_PREFIX)) {
+        throw new InvalidRequestError("custom token ID cannot have the 'hvs.' prefix")
+      }
+      if (id.startsWith(LEGACY_SERVICE_PREFIX)) {
+        throw new InvalidRequestError("custom token ID cannot have the 's.' prefix")
+      }
+      if (id.includes('.')) throw new InvalidRequestError("custom token ID cannot have a '.' in the value")
+      if (await this.#load(this.saltedId(id))) {
+        throw new InvalidRequestError('cannot create a token with a duplicate ID')
+      }
+      entry.id = id
+    } else {
+      entry.id = `${SERVICE_TOKEN_PREFIX}${randomBase62(24)}`
+    }
+    entry.accessor = randomBase62(24)
+    entry.cubbyhole_id = randomBase62(24)
+
+    const salted = this.saltedId(entry.id)
+    // As Vault's storeCommon: the parent index is written before the entry, so a failure leaves a
+    // dangling index (tidied later) rather than a child that escapes its parent's revocation.
+    if (parent !== '') {
+      if (!(await this.lookup(parent))) throw new InvalidRequestError('parent token not found')
+      await this.view.put(`${PARENT_PREFIX}${this.saltedId(parent)}/${salted}`, new Uint8Array(0))
+    }
+    await this.store(entry)
+    return entry
+  }
+
+  /** Persists an entry and, for tokens with an accessor, its accessor index. */
   async store(entry: TokenEntry): Promise<void> {
     const salted = this.saltedId(entry.id)
-    await this.view.putJSON(ID_PREFIX + salted, entry)
-    await this.view.putJSON(ACCESSOR_PREFIX + this.saltedId(entry.accessor), { salted_id: salted })
+    if (entry.accessor !== '') {
+      const index: AccessorIndex = { salted_id: salted, accessor: entry.accessor }
+      await this.view.putJSON(ACCESSOR_PREFIX + this.saltedId(entry.accessor), index)
+    }
+    await this.#write(salted, entry)
   }
 
   /**
-   * Looks a token up; `null` when unknown. The stored ID is compared in constant time, so a lookup
-   * reveals nothing through timing beyond the hash-keyed read.
+   * Looks a token up; `null` when unknown, used up (`num_uses` -1, unless `tainted`), expired, or when
+   * its parent is no longer valid (a child never outlives its parent). An expired token is revoked with
+   * its tree on the spot. The stored ID is compared in constant time, so a lookup reveals nothing through
+   * timing beyond the hash-keyed read. Batch tokens are opened and checked the same way.
    */
-  async lookup(id: string): Promise<TokenEntry | null> {
+  async lookup(id: string, options: LookupOptions = {}): Promise<TokenEntry | null> {
+    return this.#lookup(id, options.tainted === true, 0)
+  }
+
+  async #lookup(id: string, tainted: boolean, depth: number): Promise<TokenEntry | null> {
     if (typeof id !== 'string' || id === '') return null
-    const entry = await this.view.getJSON<TokenEntry>(ID_PREFIX + this.saltedId(id))
+    // A parent chain longer than this can only come from tampered storage.
+    if (depth > 256) return null
+    if (isBatchToken(id)) {
+      const entry = this.#openBatch(id)
+      if (!entry || this.#expired(entry)) return null
+      if (entry.parent !== '' && !(await this.#lookup(entry.parent, true, depth + 1))) return null
+      return entry
+    }
+    const salted = this.saltedId(id)
+    const entry = await this.#load(salted)
     if (!entry) return null
-    return this.crypto.timingSafeEqual(utf8(entry.id), utf8(id)) ? entry : null
+    if (!this.crypto.timingSafeEqual(utf8(entry.id), utf8(id))) return null
+    if (entry.num_uses < 0 && !tainted) return null
+    if (this.#expired(entry)) {
+      await this.#revokeLazily(salted)
+      return null
+    }
+    if (entry.parent !== '' && !(await this.#lookup(entry.parent, true, depth + 1))) {
+      // The parent expired (and its tree went with it) or is being revoked.
+      await this.#revokeLazily(salted)
+      return null
+    }
+    return entry
   }
 
-  /** Looks a token up by accessor; `null` when unknown. */
-  async lookupByAccessor(accessor: string): Promise<TokenEntry | null> {
+  /**
+   * Looks a token up by accessor, with the same validity rules as {@link TokenStore.lookup}; `null` when
+   * unknown.
+   */
+  async lookupByAccessor(accessor: string, options: LookupOptions = {}): Promise<TokenEntry | null> {
     if (typeof accessor !== 'string' || accessor === '') return null
-    const idx = await this.view.getJSON<{ salted_id: string }>(ACCESSOR_PREFIX + this.saltedId(accessor))
-    if (!idx) return null
-    return this.view.getJSON<TokenEntry>(ID_PREFIX + idx.salted_id)
+    const idx = await this.view.getJSON<AccessorIndex>(ACCESSOR_PREFIX + this.saltedId(accessor))
+    if (!idx?.salted_id) return null
+    const entry = await this.#load(idx.salted_id)
+    if (!entry || entry.accessor !== accessor) return null
+    return this.lookup(entry.id, options)
   }
 
-  /** Removes a token and its accessor index. Unknown tokens are ignored. */
+  /** Every accessor in the index (`auth/token/accessors`), in storage order. */
+  async listAccessors(): Promise<string[]> {
+    const out: string[] = []
+    for (const key of await this.view.list(ACCESSOR_PREFIX)) {
+      if (key.endsWith('/')) continue
+      const idx = await this.view.getJSON<AccessorIndex>(ACCESSOR_PREFIX + key)
+      if (!idx) continue
+      if (idx.accessor) {
+        out.push(idx.accessor)
+        continue
+      }
+      const entry = idx.salted_id ? await this.#load(idx.salted_id) : null
+      if (entry?.accessor) out.push(entry.accessor)
+    }
+    return out
+  }
+
+  /**
+   * Vault's `UseToken`: consumes one use of a limited-use token before its request is routed. On the
+   * last use the entry is marked `num_uses: -1` (no lookup returns it any more) and the caller must
+   * revoke the token once the request has completed. Unlimited tokens and batch tokens pass through.
+   *
+   * @throws {PermissionDeniedError} 403 when the token vanished or was used up since it was looked up
+   *   (Vault: `token not found or fully used already`).
+   */
+  async use(entry: TokenEntry): Promise<TokenUse> {
+    if (entry.type === 'batch' || entry.num_uses === 0) return { entry, revokeAfterRequest: false }
+    const salted = this.saltedId(entry.id)
+    return this.#locks.run(salted, async () => {
+      const current = await this.#load(salted)
+      if (
+        !current ||
+        current.num_uses < 0 ||
+        this.#expired(current) ||
+        !this.crypto.timingSafeEqual(utf8(current.id), utf8(entry.id))
+      ) {
+        throw new PermissionDeniedError()
+      }
+      current.num_uses = current.num_uses === 1 ? TOKEN_REVOCATION_PENDING : current.num_uses - 1
+      await this.#write(salted, current)
+      return { entry: current, revokeAfterRequest: current.num_uses === TOKEN_REVOCATION_PENDING }
+    })
+  }
+
+  /**
+   * Sets a token's expiry — the one way `expire_time` changes after creation. With `renewal`, also
+   * records the renewal time. Tells the {@link TokenStore.onExpiryChange} listeners.
+   *
+   * @param expireTime ms since the epoch; 0 = never.
+   * @returns the updated entry, or `null` when the token no longer exists.
+   */
+  async setExpiry(
+    entry: TokenEntry,
+    expireTime: number,
+    options: { renewal?: boolean } = {},
+  ): Promise<TokenEntry | null> {
+    if (entry.type === 'batch') throw new InvalidRequestError('batch tokens cannot be renewed')
+    const salted = this.saltedId(entry.id)
+    const updated = await this.#locks.run(salted, async () => {
+      const current = await this.#load(salted)
+      if (!current) return null
+      current.expire_time = expireTime
+      if (options.renewal) current.last_renewal_time = this.clock.now()
+      await this.#write(salted, current)
+      return current
+    })
+    if (updated) for (const listener of [...this.#expiryListeners]) listener(updated)
+    return updated
+  }
+
+  /** Revokes a token and its whole tree (kept for callers of the first token store; see {@link TokenStore.revokeTree}). */
   async revoke(id: string): Promise<void> {
-    const entry = await this.lookup(id)
-    if (!entry) return
-    await this.view.delete(ACCESSOR_PREFIX + this.saltedId(entry.accessor))
-    await this.view.delete(ID_PREFIX + this.saltedId(id))
+    await this.revokeTree(id)
+  }
+
+  /**
+   * Revokes a token and every descendant, depth first (children before parents), with their accessor
+   * and parent indexes; {@link TokenStore.onRevoke} hooks run for each. Unknown IDs and batch tokens
+   * (never stored) are ignored.
+   */
+  async revokeTree(id: string): Promise<void> {
+    if (typeof id !== 'string' || id === '' || isBatchToken(id)) return
+    await this.#revokeTreeSalted(this.saltedId(id))
+  }
+
+  /**
+   * Revokes one token and orphans its children: their `parent` is cleared and their index entries
+   * removed. Unknown IDs and batch tokens are ignored.
+   */
+  async revokeOrphan(id: string): Promise<void> {
+    if (typeof id !== 'string' || id === '' || isBatchToken(id)) return
+    await this.#revokeOne(this.saltedId(id), false)
+  }
+
+  /** `true` while a {@link TokenStore.tidy} runs. */
+  get tidying(): boolean {
+    return this.#tidy !== null
+  }
+
+  /**
+   * Removes dangling indexes: parent-index entries whose child is gone (children of a vanished parent
+   * become orphans) and accessor entries whose token is gone. A second call while one runs joins it.
+   */
+  tidy(): Promise<TidyResult> {
+    if (!this.#tidy) {
+      this.#tidy = this.#doTidy().finally(() => {
+        this.#tidy = null
+      })
+    }
+    return this.#tidy
+  }
+
+  async #doTidy(): Promise<TidyResult> {
+    const result: TidyResult = { parentIndexesRemoved: 0, orphaned: 0, accessorsRemoved: 0 }
+    for (const parentKey of await this.view.list(PARENT_PREFIX)) {
+      if (!parentKey.endsWith('/')) continue
+      const parentSalted = parentKey.slice(0, -1)
+      const parentExists = (await this.#load(parentSalted)) !== null
+      for (const child of await this.view.list(PARENT_PREFIX + parentKey)) {
+        const childSalted = child.endsWith('/') ? child.slice(0, -1) : child
+        const exists = await this.#locks.run(childSalted, async () => {
+          const entry = await this.#load(childSalted)
+          if (entry && !parentExists) {
+            entry.parent = ''
+            entry.orphan = true
+            await this.#write(childSalted, entry)
+            result.orphaned++
+          }
+          return entry !== null
+        })
+        if (!exists || !parentExists) {
+          await this.view.delete(PARENT_PREFIX + parentKey + child)
+          result.parentIndexesRemoved++
+        }
+      }
+    }
+    for (const key of await this.view.list(ACCESSOR_PREFIX)) {
+      if (key.endsWith('/')) continue
+      const idx = await this.view.getJSON<AccessorIndex>(ACCESSOR_PREFIX + key)
+      if (idx?.salted_id && (await this.#load(idx.salted_id))) continue
+      await this.view.delete(ACCESSOR_PREFIX + key)
+      result.accessorsRemoved++
+    }
+    return result
+  }
+
+  #expired(entry: TokenEntry): boolean {
+    return entry.expire_time > 0 && this.clock.now() >= entry.expire_time
+  }
+
+  /** Revokes an expired token's tree; failures leave it marked and unusable, to be retried later. */
+  async #revokeLazily(salted: string): Promise<void> {
+    try {
+      await this.#revokeTreeSalted(salted)
+    } catch {
+      // The entry is marked revocation-pending, so no lookup returns it; the next lookup or the lease
+      // manager retries the revocation.
+    }
+  }
+
+  async #revokeTreeSalted(root: string): Promise<void> {
+    // Iterative depth-first walk (Vault's revokeTreeInternal): a node is revoked once it has no
+    // children left; `seen` guards against cycles in a tampered index.
+    const stack: { salted: string; parent: string | null }[] = [{ salted: root, parent: null }]
+    const seen = new Set<string>()
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1] as { salted: string; parent: string | null }
+      seen.add(top.salted)
+      const prefix = `${PARENT_PREFIX}${top.salted}/`
+      const children: string[] = []
+      for (const child of await this.view.list(prefix)) {
+        const childSalted = child.endsWith('/') ? child.slice(0, -1) : child
+        if (seen.has(childSalted)) await this.view.delete(prefix + child)
+        else children.push(childSalted)
+      }
+      if (children.length === 0) {
+        await this.#revokeOne(top.salted, true)
+        if (top.parent !== null) await this.view.delete(`${PARENT_PREFIX}${top.parent}/${top.salted}`)
+        stack.pop()
+      } else {
+        for (const child of children) stack.push({ salted: child, parent: top.salted })
+      }
+    }
+  }
+
+  /**
+   * Vault's `revokeInternal`: marks the entry, runs the revoke hooks, removes its parent and accessor
+   * index entries, optionally orphans its children, and deletes it last.
+   */
+  async #revokeOne(salted: string, skipOrphan: boolean): Promise<void> {
+    if (this.#pending.has(salted)) return
+    this.#pending.add(salted)
+    try {
+      // Marked first, under the entry's lock (a concurrent use() cannot undo it): from here on no
+      // lookup returns the token, even if a hook fails and revocation has to be retried.
+      const entry = await this.#locks.run(salted, async () => {
+        const current = await this.#load(salted)
+        if (current && current.num_uses !== TOKEN_REVOCATION_PENDING) {
+          current.num_uses = TOKEN_REVOCATION_PENDING
+          await this.#write(salted, current)
+        }
+        return current
+      })
+      if (!entry) return
+      for (const hook of [...this.#revokeHooks]) await hook(entry)
+      if (entry.parent !== '') {
+        await this.view.delete(`${PARENT_PREFIX}${this.saltedId(entry.parent)}/${salted}`)
+      }
+      if (entry.accessor !== '') await this.view.delete(ACCESSOR_PREFIX + this.saltedId(entry.accessor))
+      if (!skipOrphan) {
+        const prefix = `${PARENT_PREFIX}${salted}/`
+        for (const child of await this.view.list(prefix)) {
+          const childSalted = child.endsWith('/') ? child.slice(0, -1) : child
+          await this.#locks.run(childSalted, async () => {
+            const childEntry = await this.#load(childSalted)
+            if (!childEntry) return
+            childEntry.parent = ''
+            childEntry.orphan = true
+            await this.#write(childSalted, childEntry)
+          })
+          await this.view.delete(prefix + child)
+        }
+      }
+      await this.view.delete(ID_PREFIX + salted)
+    } finally {
+      this.#pending.delete(salted)
+    }
+  }
+
+  async #load(salted: string): Promise<TokenEntry | null> {
+    const raw = await this.view.getJSON<Partial<TokenEntry>>(ID_PREFIX + salted)
+    return raw ? normalize(raw) : null
+  }
+
+  async #write(salted: string, entry: TokenEntry): Promise<void> {
+    entry.orphan = entry.parent === ''
+    await this.view.putJSON(ID_PREFIX + salted, entry)
+  }
+
+  #sealBatch(entry: TokenEntry): string {
+    if (!this.#batchKey) throw new TypeError('token store used while sealed')
+    // Positional, so the token stays short; the version byte in front lets the layout change later.
+    const payload = [
+      entry.parent,
+      entry.policies,
+      entry.path,
+      entry.meta,
+      entry.display_name,
+      entry.creation_time,
+      entry.ttl,
+      entry.role,
+      entry.entity_id,
+      entry.bound_cidrs,
+    ]
+    const nonce = this.crypto.randomBytes(NONCE_LENGTH)
+    const sealed = this.crypto.aesGcmEncrypt(this.#batchKey, nonce, utf8(JSON.stringify(payload)), BATCH_AAD)
+    const blob = new Uint8Array(1 + NONCE_LENGTH + sealed.length)
+    blob[0] = BATCH_VERSION
+    blob.set(nonce, 1)
+    blob.set(sealed, 1 + NONCE_LENGTH)
+    return BATCH_TOKEN_PREFIX + toBase64Url(blob)
+  }
+
+  #openBatch(id: string): TokenEntry | null {
+    if (!this.#batchKey) throw new TypeError('token store used while sealed')
+    const body = id.startsWith(BATCH_TOKEN_PREFIX) ? id.slice(BATCH_TOKEN_PREFIX.length) : id.slice(2)
+    const blob = fromBase64Url(body)
+    if (!blob || blob.length < 1 + NONCE_LENGTH + 16 || blob[0] !== BATCH_VERSION) return null
+    let payload: unknown
+    try {
+      const plain = this.crypto.aesGcmDecrypt(
+        this.#batchKey,
+        blob.subarray(1, 1 + NONCE_LENGTH),
+        blob.subarray(1 + NONCE_LENGTH),
+        BATCH_AAD,
+      )
+      payload = JSON.parse(fromUtf8(plain))
+    } catch {
+      return null
+    }
+    if (!Array.isArray(payload) || payload.length !== 10) return null
+    const [parent, policies, path, meta, displayName, creationTime, ttl, role, entityId, boundCidrs] =
+      payload as [
+        string,
+        string[],
+        string,
+        Record<string, string> | null,
+        string,
+        number,
+        number,
+        string,
+        string,
+        string[],
+      ]
+    return {
+      id,
+      accessor: '',
+      parent,
+      policies,
+      path,
+      meta,
+      display_name: displayName,
+      num_uses: 0,
+      creation_time: creationTime,
+      ttl,
+      explicit_max_ttl: 0,
+      period: 0,
+      type: 'batch',
+      role,
+      bound_cidrs: boundCidrs,
+      orphan: parent === '',
+      renewable: false,
+      entity_id: entityId,
+      cubbyhole_id: '',
+      issue_time: creationTime * 1000,
+      expire_time: ttl > 0 ? (creationTime + ttl) * 1000 : 0,
+      last_renewal_time: 0,
+    }
+  }
+}
+
+/** Fills fields an older stored entry may lack. */
+function normalize(raw: Partial<TokenEntry>): TokenEntry {
+  const parent = raw.parent ?? ''
+  return {
+    id: raw.id ?? '',
+    accessor: raw.accessor ?? '',
+    parent,
+    policies: raw.policies ?? [],
+    path: raw.path ?? '',
+    meta: raw.meta ?? null,
+    display_name: raw.display_name ?? '',
+    num_uses: raw.num_uses ?? 0,
+    creation_time: raw.creation_time ?? 0,
+    ttl: raw.ttl ?? 0,
+    explicit_max_ttl: raw.explicit_max_ttl ?? 0,
+    period: raw.period ?? 0,
+    type: raw.type ?? 'service',
+    role: raw.role ?? '',
+    bound_cidrs: raw.bound_cidrs ?? [],
+    orphan: parent === '',
+    renewable: raw.renewable ?? false,
+    entity_id: raw.entity_id ?? '',
+    cubbyhole_id: raw.cubbyhole_id ?? '',
+    issue_time: raw.issue_time ?? 0,
+    expire_time: raw.expire_time ?? 0,
+    last_renewal_time: raw.last_renewal_time ?? 0,
   }
 }
 

@@ -83,7 +83,7 @@ describe('enable and list (POST/GET sys/mounts)', () => {
     const list = await raw(vault, 'GET', 'sys/mounts')
     expect(list.status).toBe(200)
     const body = list.body as Record<string, unknown> & { data: Record<string, Record<string, unknown>> }
-    expect(Object.keys(body.data).sort()).toEqual(['echo/', 'sys/'])
+    expect(Object.keys(body.data).sort()).toEqual(['cubbyhole/', 'echo/', 'sys/'])
     const echo = body.data['echo/']!
     expect(Object.keys(echo)).toEqual(MOUNT_KEYS)
     expect(echo).toMatchObject({

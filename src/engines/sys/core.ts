@@ -8,8 +8,11 @@ import type { Barrier } from '../../barrier/barrier.js'
 import type { Clock } from '../../clock.js'
 import type { GenerateRoot } from '../../core/generate-root.js'
 import type { MountService } from '../../core/mount-service.js'
+import type { PolicyStore } from '../../core/policy-store.js'
 import type { Rekey } from '../../core/rekey.js'
 import type { InitOptions, InitResult, SealManager, SealStatus } from '../../core/seal-manager.js'
+import type { TokenStore } from '../../core/token-store.js'
+import type { ResponseWrapper } from '../../core/wrapping.js'
 
 /** The core as the system backends see it. */
 export interface SystemCore {
@@ -18,6 +21,9 @@ export interface SystemCore {
   readonly rekeyRecovery: Rekey
   readonly generateRoot: GenerateRoot
   readonly mounts: MountService
+  readonly policies: PolicyStore
+  readonly tokens: TokenStore
+  readonly wrapper: () => ResponseWrapper
   readonly barrier: Barrier
   readonly clock: Clock
   /** Initializes the vault; emits `initialized`. */

@@ -5,8 +5,11 @@
  */
 import { FrameworkBackend } from '../../framework/backend.js'
 import { definePath } from '../../framework/path.js'
+import { capabilityPaths } from './capabilities.js'
 import type { SystemCore } from './core.js'
 import { mountPaths } from './mounts.js'
+import { policyPaths } from './policies.js'
+import { wrappingPaths } from './wrapping.js'
 
 /** Builds the system backend over the core. */
 export function createSystemBackend(core: SystemCore): FrameworkBackend {
@@ -15,9 +18,13 @@ export function createSystemBackend(core: SystemCore): FrameworkBackend {
     specialPaths: {
       // Vault's root-protected sys paths that exist so far (api/sudo_paths.go).
       root: ['rotate', 'seal', 'remount', 'mounts/auth/*'],
+      unauthenticated: ['wrapping/lookup', 'wrapping/pubkey'],
     },
     paths: [
       ...mountPaths(core.mounts),
+      ...policyPaths(core.policies),
+      ...capabilityPaths(core.tokens, core.policies),
+      ...wrappingPaths(core.wrapper),
       definePath({
         pattern: 'key-status',
         operations: {
