@@ -16,6 +16,7 @@ import { nobleCrypto } from '../src/crypto/noble.js'
 import { nodeCrypto } from '../src/crypto/node.js'
 import type { CryptoProvider } from '../src/crypto/provider.js'
 import type { StorageAdapter } from '../src/storage/adapter.js'
+import { opsPerSec } from './util.js'
 
 const SIZES: readonly [label: string, bytes: number][] = [
   ['64 B', 64],
@@ -81,15 +82,10 @@ export async function run(): Promise<void> {
   }
   await bench.run()
 
-  const opsPerSec = (name: string): number => {
-    const r = bench.getTask(name)?.result
-    if (r?.state !== 'completed') throw new Error(`task ${name} did not complete (${r?.state})`)
-    return 1000 / r.latency.mean
-  }
   const rows = PROVIDERS.flatMap((p) =>
     SIZES.map(([label]) => {
-      const barrier = opsPerSec(`barrier ${p.name} ${label}`)
-      const raw = opsPerSec(`raw ${p.name} ${label}`)
+      const barrier = opsPerSec(bench, `barrier ${p.name} ${label}`)
+      const raw = opsPerSec(bench, `raw ${p.name} ${label}`)
       return {
         provider: p.name,
         value: label,

@@ -11,6 +11,7 @@ import { Bench } from 'tinybench'
 import { nobleCrypto } from '../src/crypto/noble.js'
 import { nodeCrypto } from '../src/crypto/node.js'
 import type { CryptoProvider } from '../src/crypto/provider.js'
+import { opsPerSec } from './util.js'
 
 const SIZES: readonly [label: string, bytes: number][] = [
   ['64 B', 64],
@@ -47,14 +48,9 @@ export async function run(): Promise<void> {
   }
   await bench.run()
 
-  const opsPerSec = (name: string): number => {
-    const r = bench.getTask(name)?.result
-    if (r?.state !== 'completed') throw new Error(`task ${name} did not complete (${r?.state})`)
-    return 1000 / r.latency.mean
-  }
   const rows = SIZES.map(([label, bytes]) => {
-    const noble = opsPerSec(`noble ${label}`)
-    const node = opsPerSec(`node ${label}`)
+    const noble = opsPerSec(bench, `noble ${label}`)
+    const node = opsPerSec(bench, `node ${label}`)
     const mbps = (ops: number) => ((ops * bytes) / 1e6).toFixed(1)
     return {
       value: label,

@@ -89,7 +89,72 @@ const again = await dev.request({ method: 'GET', path: 'notes/hello', token: 'ro
 show('old note still reads', again.data?.text)
 happened('a new key term encrypts new writes; values under older terms still decrypt.')
 
-// 3. A durable vault with Shamir shares -------------------------------------------------------------
+// 3. Policies, tokens, cubbyhole, wrapping -----------------------------------------------------------
+step('Write a policy and create a token that carries it')
+await dev.request({
+  method: 'PUT',
+  path: 'sys/policies/acl/notes-reader',
+  token: 'root',
+  data: { policy: 'path "notes/*" { capabilities = ["read"] }' },
+})
+const created = await dev.request({
+  method: 'POST',
+  path: 'auth/token/create',
+  token: 'root',
+  data: { policies: ['notes-reader'], ttl: '1h' },
+})
+const appToken = created.auth!.client_token
+show(
+  'token',
+  `${appToken.slice(0, 8)}… policies ${JSON.stringify(created.auth?.policies)} ttl ${created.auth?.lease_duration}s`,
+)
+show('read notes/hello', (await dev.request({ method: 'GET', path: 'notes/hello', token: appToken })).data)
+try {
+  await dev.request({ method: 'PUT', path: 'notes/hello', data: { text: 'overwritten' }, token: appToken })
+} catch (err) {
+  if (!(err instanceof VaultError)) throw err
+  show('write notes/hello', `${err.statusCode} ${JSON.stringify(err.errors[0])}`)
+}
+const caps = await dev.request({
+  method: 'POST',
+  path: 'sys/capabilities-self',
+  data: { paths: ['notes/hello', 'sys/mounts'] },
+  token: appToken,
+})
+show('capabilities', caps.data)
+happened(
+  'the ACL matched "notes/*" for the read, found no grant for the update, and the `default` policy let the token ask.',
+)
+
+step('A private cubbyhole, and a response wrapped in a single-use token')
+await dev.request({ method: 'POST', path: 'cubbyhole/scratch', data: { note: 'only mine' }, token: appToken })
+show(
+  'root reading the app token’s cubbyhole',
+  await dev.handle({ method: 'GET', path: 'cubbyhole/scratch', token: 'root' }).then((r) => r.status),
+)
+const wrapped = await dev.request({
+  method: 'POST',
+  path: 'sys/wrapping/wrap',
+  data: { password: 'hunter2' },
+  token: 'root',
+  wrapTtl: '5m',
+})
+show('wrap_info', { token: `${wrapped.wrap_info!.token.slice(0, 8)}…`, ttl: wrapped.wrap_info!.ttl })
+const unwrapped = await dev.request({
+  method: 'POST',
+  path: 'sys/wrapping/unwrap',
+  token: wrapped.wrap_info!.token,
+})
+show('unwrapped once', unwrapped.data)
+show(
+  'unwrapped twice',
+  await dev
+    .handle({ method: 'POST', path: 'sys/wrapping/unwrap', token: wrapped.wrap_info!.token })
+    .then((r) => r.status),
+)
+happened('the wrapped answer lived in the cubbyhole of a token with one use; unwrapping spent it.')
+
+// 4. A durable vault with Shamir shares -------------------------------------------------------------
 const dir = await mkdtemp(join(tmpdir(), 'vaultlet-demo-'))
 try {
   step(`A durable vault on FileStorage (${dir}): init with 5 shares, threshold 3`)

@@ -42,7 +42,7 @@ export type {
   WrapInfo,
 } from './core/request.js'
 export type { InitOptions, InitResult, SealStatus } from './core/seal-manager.js'
-export type { TokenEntry, TokenType } from './core/token-store.js'
+export { TOKEN_REVOCATION_PENDING, type TokenEntry, type TokenType } from './core/token-store.js'
 export { getDefaultCrypto, setDefaultCrypto } from './crypto/index.js'
 export { nobleCrypto } from './crypto/noble.js'
 export type { CryptoProvider } from './crypto/provider.js'
@@ -55,6 +55,7 @@ export {
   type AclOptions,
   type AclRequest,
   type AclResult,
+  CAPABILITY_BITS,
   type Capability,
   type PathRules,
   type Policy,

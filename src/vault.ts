@@ -82,6 +82,9 @@ export interface DevOptions extends Omit<VaultOptions, 'seal'> {
 const TOP_LEVEL_DATA =
   /^sys\/((audit|auth|mounts|policy|config\/auditing\/request-headers)(\/.*)?|audit-hash\/.*|config\/cors|capabilities(-accessor|-self)?|ha-status|key-status|rekey\/backup|rekey\/recovery-key-backup|remount|rotate|wrapping\/wrap)$/
 
+/** Paths that take a wrapping token, validated before token lookup (Vault's request handling). */
+const WRAPPING_TOKEN_PATHS = new Set(['sys/wrapping/lookup', 'sys/wrapping/unwrap', 'sys/wrapping/rewrap'])
+
 const METHOD_OPERATION: Record<string, Operation> = {
   GET: 'read',
   HEAD: 'read',
@@ -461,6 +464,10 @@ export class Vault extends EventEmitter<VaultEvents> {
     if (this.#barrier.sealed) throw new SealedError()
 
     const token = typeof req.token === 'string' ? req.token : ''
+    if (WRAPPING_TOKEN_PATHS.has(path)) {
+      // Vault checks the wrapping token before anything else on these paths.
+      await this.#wrapper.validate(typeof data.token === 'string' && data.token !== '' ? data.token : token)
+    }
     const route = this.#mounts.match(path)
     const relative = route ? path.slice(route.prefix.length) : path
     const special = route?.backend.specialPaths

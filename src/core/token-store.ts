@@ -19,45 +19,34 @@
  * expiry with timers; every change of `expire_time` goes through {@link TokenStore.setExpiry}, and
  * {@link TokenStore.onExpiryChange} tells listeners.
  *
+ * Batch-token sealing lives in `batch-token.ts`; the parent-index walks (tree revocation, orphaning,
+ * tidy) in `token-tree.ts`.
+ *
  * @module
  */
 import type { Clock } from '../clock.js'
 import type { CryptoProvider } from '../crypto/provider.js'
 import { InvalidRequestError, PermissionDeniedError } from '../errors.js'
 import type { StorageView } from '../storage/view.js'
-import { fromBase64, fromUtf8, randomBase62, toBase64, toHex, utf8 } from '../util/encoding.js'
+import { randomBase62, toBase64, toHex, utf8 } from '../util/encoding.js'
 import { KeyedLock } from '../util/lock.js'
+import { BatchTokenSealer, isBatchToken } from './batch-token.js'
+import { TOKEN_REVOCATION_PENDING, TokenTree } from './token-tree.js'
+
+export { BATCH_TOKEN_PREFIX, isBatchToken } from './batch-token.js'
+export { TOKEN_REVOCATION_PENDING } from './token-tree.js'
 
 /** Salt for hashing token IDs and accessors, created once (behind the barrier). */
 const SALT_KEY = 'salt'
-/** The AES-256-GCM key batch tokens are sealed with, created once (behind the barrier). */
-const BATCH_KEY = 'batch-key'
 /** Token entries, keyed by the salted hash of the token ID. */
 const ID_PREFIX = 'id/'
 /** Accessor index: salted hash of an accessor → salted hash of its token ID. */
 const ACCESSOR_PREFIX = 'accessor/'
-/** Parent index: `parent/<salted parent>/<salted child>`, empty values; revocation walks it. */
-const PARENT_PREFIX = 'parent/'
 
 /** Service tokens: `hvs.` + 24 base62 characters. */
 export const SERVICE_TOKEN_PREFIX = 'hvs.'
-/** Batch tokens: `hvb.` + base64url of the sealed entry. */
-export const BATCH_TOKEN_PREFIX = 'hvb.'
-/** Vault's legacy prefixes, refused for custom IDs (`s.`) and recognised as batch tokens (`b.`). */
+/** Vault's legacy service prefix, refused for custom IDs. */
 const LEGACY_SERVICE_PREFIX = 's.'
-const LEGACY_BATCH_PREFIX = 'b.'
-
-/**
- * `num_uses` of a token on its last use or being revoked (Vault's `tokenRevocationPending`): lookups
- * no longer return it.
- */
-export const TOKEN_REVOCATION_PENDING = -1
-
-/** Additional data bound into every sealed batch token. */
-const BATCH_AAD = utf8('vaultlet/batch-token')
-/** Version byte of the sealed batch token layout: `version u8 ‖ nonce(12) ‖ ciphertext+tag`. */
-const BATCH_VERSION = 1
-const NONCE_LENGTH = 12
 
 /** Policies that can never be put on a token (Vault's `nonAssignablePolicies`). */
 export const NON_ASSIGNABLE_POLICIES: readonly string[] = Object.freeze([
@@ -211,28 +200,6 @@ export function sanitizePolicies(policies: readonly string[], addDefault: boolea
 }
 
 /**
- * `true` for IDs in batch-token form (`hvb.…`, legacy `b.…`).
- *
- * @example
- * ```ts
- * isBatchToken('hvb.AAEC…') // true
- * isBatchToken('hvs.x1y2…') // false
- * ```
- */
-export function isBatchToken(id: string): boolean {
-  return id.startsWith(BATCH_TOKEN_PREFIX) || id.startsWith(LEGACY_BATCH_PREFIX)
-}
-
-function toBase64Url(bytes: Uint8Array): string {
-  return toBase64(bytes).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')
-}
-
-function fromBase64Url(s: string): Uint8Array | null {
-  if (!/^[A-Za-z0-9_-]*$/.test(s)) return null
-  return fromBase64(s.replace(/-/g, '+').replace(/_/g, '/'))
-}
-
-/**
  * Persists tokens under a storage view (`sys/token/`), keyed by salted hash.
  *
  * @example
@@ -245,10 +212,9 @@ function fromBase64Url(s: string): Uint8Array | null {
  */
 export class TokenStore {
   private salt: Uint8Array | null = null
-  #batchKey: Uint8Array | null = null
+  readonly #batch: BatchTokenSealer
   readonly #locks = new KeyedLock()
-  /** Salted IDs being revoked right now (Vault's `tokensPendingDeletion`). */
-  readonly #pending = new Set<string>()
+  readonly #tree: TokenTree
   readonly #revokeHooks: RevokeHook[] = []
   readonly #expiryListeners: ExpiryListener[] = []
   #tidy: Promise<TidyResult> | null = null
@@ -257,7 +223,19 @@ export class TokenStore {
     private readonly view: StorageView,
     private readonly crypto: CryptoProvider,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.#batch = new BatchTokenSealer(crypto)
+    this.#tree = new TokenTree({
+      view,
+      locks: this.#locks,
+      revokeHooks: this.#revokeHooks,
+      saltedId: (id) => this.saltedId(id),
+      load: (salted) => this.#load(salted),
+      write: (salted, entry) => this.#write(salted, entry),
+      deleteAccessor: (accessor) => view.delete(ACCESSOR_PREFIX + this.saltedId(accessor)),
+      deleteEntry: (salted) => view.delete(ID_PREFIX + salted),
+    })
+  }
 
   /** Loads the salt and batch key, creating them on first use. Call after unseal. */
   async setup(): Promise<void> {
@@ -266,22 +244,16 @@ export class TokenStore {
       salt = this.crypto.randomBytes(32)
       await this.view.put(SALT_KEY, salt)
     }
-    let batchKey = await this.view.get(BATCH_KEY)
-    if (!batchKey) {
-      batchKey = this.crypto.randomBytes(32)
-      await this.view.put(BATCH_KEY, batchKey)
-    }
+    await this.#batch.load(this.view)
     this.salt = salt
-    this.#batchKey = batchKey
   }
 
   /** Forgets the salt and batch key (on seal). */
   teardown(): void {
     this.salt?.fill(0)
     this.salt = null
-    this.#batchKey?.fill(0)
-    this.#batchKey = null
-    this.#pending.clear()
+    this.#batch.wipe()
+    this.#tree.reset()
   }
 
   /**
@@ -407,7 +379,7 @@ export class TokenStore {
       }
       if (parent !== '' && !(await this.lookup(parent)))
         throw new InvalidRequestError('parent token not found')
-      entry.id = this.#sealBatch(entry)
+      entry.id = this.#batch.seal(entry)
       return entry
     }
     if (type !== 'service') throw new InvalidRequestError(`cannot create a token of type ${String(type)}`)
@@ -437,7 +409,7 @@ export class TokenStore {
     // dangling index (tidied later) rather than a child that escapes its parent's revocation.
     if (parent !== '') {
       if (!(await this.lookup(parent))) throw new InvalidRequestError('parent token not found')
-      await this.view.put(`${PARENT_PREFIX}${this.saltedId(parent)}/${salted}`, new Uint8Array(0))
+      await this.#tree.link(this.saltedId(parent), salted)
     }
     await this.store(entry)
     return entry
@@ -468,7 +440,7 @@ export class TokenStore {
     // A parent chain longer than this can only come from tampered storage.
     if (depth > 256) return null
     if (isBatchToken(id)) {
-      const entry = this.#openBatch(id)
+      const entry = this.#batch.open(id)
       if (!entry || this.#expired(entry)) return null
       if (entry.parent !== '' && !(await this.#lookup(entry.parent, true, depth + 1))) return null
       return entry
@@ -585,7 +557,7 @@ export class TokenStore {
    */
   async revokeTree(id: string): Promise<void> {
     if (typeof id !== 'string' || id === '' || isBatchToken(id)) return
-    await this.#revokeTreeSalted(this.saltedId(id))
+    await this.#tree.revokeTree(this.saltedId(id))
   }
 
   /**
@@ -594,7 +566,7 @@ export class TokenStore {
    */
   async revokeOrphan(id: string): Promise<void> {
     if (typeof id !== 'string' || id === '' || isBatchToken(id)) return
-    await this.#revokeOne(this.saltedId(id), false)
+    await this.#tree.revokeOne(this.saltedId(id), false)
   }
 
   /** `true` while a {@link TokenStore.tidy} runs. */
@@ -616,29 +588,8 @@ export class TokenStore {
   }
 
   async #doTidy(): Promise<TidyResult> {
-    const result: TidyResult = { parentIndexesRemoved: 0, orphaned: 0, accessorsRemoved: 0 }
-    for (const parentKey of await this.view.list(PARENT_PREFIX)) {
-      if (!parentKey.endsWith('/')) continue
-      const parentSalted = parentKey.slice(0, -1)
-      const parentExists = (await this.#load(parentSalted)) !== null
-      for (const child of await this.view.list(PARENT_PREFIX + parentKey)) {
-        const childSalted = child.endsWith('/') ? child.slice(0, -1) : child
-        const exists = await this.#locks.run(childSalted, async () => {
-          const entry = await this.#load(childSalted)
-          if (entry && !parentExists) {
-            entry.parent = ''
-            entry.orphan = true
-            await this.#write(childSalted, entry)
-            result.orphaned++
-          }
-          return entry !== null
-        })
-        if (!exists || !parentExists) {
-          await this.view.delete(PARENT_PREFIX + parentKey + child)
-          result.parentIndexesRemoved++
-        }
-      }
-    }
+    const { parentIndexesRemoved, orphaned } = await this.#tree.tidy()
+    const result: TidyResult = { parentIndexesRemoved, orphaned, accessorsRemoved: 0 }
     for (const key of await this.view.list(ACCESSOR_PREFIX)) {
       if (key.endsWith('/')) continue
       const idx = await this.view.getJSON<AccessorIndex>(ACCESSOR_PREFIX + key)
@@ -656,79 +607,10 @@ export class TokenStore {
   /** Revokes an expired token's tree; failures leave it marked and unusable, to be retried later. */
   async #revokeLazily(salted: string): Promise<void> {
     try {
-      await this.#revokeTreeSalted(salted)
+      await this.#tree.revokeTree(salted)
     } catch {
       // The entry is marked revocation-pending, so no lookup returns it; the next lookup or the lease
       // manager retries the revocation.
-    }
-  }
-
-  async #revokeTreeSalted(root: string): Promise<void> {
-    // Iterative depth-first walk (Vault's revokeTreeInternal): a node is revoked once it has no
-    // children left; `seen` guards against cycles in a tampered index.
-    const stack: { salted: string; parent: string | null }[] = [{ salted: root, parent: null }]
-    const seen = new Set<string>()
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1] as { salted: string; parent: string | null }
-      seen.add(top.salted)
-      const prefix = `${PARENT_PREFIX}${top.salted}/`
-      const children: string[] = []
-      for (const child of await this.view.list(prefix)) {
-        const childSalted = child.endsWith('/') ? child.slice(0, -1) : child
-        if (seen.has(childSalted)) await this.view.delete(prefix + child)
-        else children.push(childSalted)
-      }
-      if (children.length === 0) {
-        await this.#revokeOne(top.salted, true)
-        if (top.parent !== null) await this.view.delete(`${PARENT_PREFIX}${top.parent}/${top.salted}`)
-        stack.pop()
-      } else {
-        for (const child of children) stack.push({ salted: child, parent: top.salted })
-      }
-    }
-  }
-
-  /**
-   * Vault's `revokeInternal`: marks the entry, runs the revoke hooks, removes its parent and accessor
-   * index entries, optionally orphans its children, and deletes it last.
-   */
-  async #revokeOne(salted: string, skipOrphan: boolean): Promise<void> {
-    if (this.#pending.has(salted)) return
-    this.#pending.add(salted)
-    try {
-      // Marked first, under the entry's lock (a concurrent use() cannot undo it): from here on no
-      // lookup returns the token, even if a hook fails and revocation has to be retried.
-      const entry = await this.#locks.run(salted, async () => {
-        const current = await this.#load(salted)
-        if (current && current.num_uses !== TOKEN_REVOCATION_PENDING) {
-          current.num_uses = TOKEN_REVOCATION_PENDING
-          await this.#write(salted, current)
-        }
-        return current
-      })
-      if (!entry) return
-      for (const hook of [...this.#revokeHooks]) await hook(entry)
-      if (entry.parent !== '') {
-        await this.view.delete(`${PARENT_PREFIX}${this.saltedId(entry.parent)}/${salted}`)
-      }
-      if (entry.accessor !== '') await this.view.delete(ACCESSOR_PREFIX + this.saltedId(entry.accessor))
-      if (!skipOrphan) {
-        const prefix = `${PARENT_PREFIX}${salted}/`
-        for (const child of await this.view.list(prefix)) {
-          const childSalted = child.endsWith('/') ? child.slice(0, -1) : child
-          await this.#locks.run(childSalted, async () => {
-            const childEntry = await this.#load(childSalted)
-            if (!childEntry) return
-            childEntry.parent = ''
-            childEntry.orphan = true
-            await this.#write(childSalted, childEntry)
-          })
-          await this.view.delete(prefix + child)
-        }
-      }
-      await this.view.delete(ID_PREFIX + salted)
-    } finally {
-      this.#pending.delete(salted)
     }
   }
 
@@ -740,87 +622,6 @@ export class TokenStore {
   async #write(salted: string, entry: TokenEntry): Promise<void> {
     entry.orphan = entry.parent === ''
     await this.view.putJSON(ID_PREFIX + salted, entry)
-  }
-
-  #sealBatch(entry: TokenEntry): string {
-    if (!this.#batchKey) throw new TypeError('token store used while sealed')
-    // Positional, so the token stays short; the version byte in front lets the layout change later.
-    const payload = [
-      entry.parent,
-      entry.policies,
-      entry.path,
-      entry.meta,
-      entry.display_name,
-      entry.creation_time,
-      entry.ttl,
-      entry.role,
-      entry.entity_id,
-      entry.bound_cidrs,
-    ]
-    const nonce = this.crypto.randomBytes(NONCE_LENGTH)
-    const sealed = this.crypto.aesGcmEncrypt(this.#batchKey, nonce, utf8(JSON.stringify(payload)), BATCH_AAD)
-    const blob = new Uint8Array(1 + NONCE_LENGTH + sealed.length)
-    blob[0] = BATCH_VERSION
-    blob.set(nonce, 1)
-    blob.set(sealed, 1 + NONCE_LENGTH)
-    return BATCH_TOKEN_PREFIX + toBase64Url(blob)
-  }
-
-  #openBatch(id: string): TokenEntry | null {
-    if (!this.#batchKey) throw new TypeError('token store used while sealed')
-    const body = id.startsWith(BATCH_TOKEN_PREFIX) ? id.slice(BATCH_TOKEN_PREFIX.length) : id.slice(2)
-    const blob = fromBase64Url(body)
-    if (!blob || blob.length < 1 + NONCE_LENGTH + 16 || blob[0] !== BATCH_VERSION) return null
-    let payload: unknown
-    try {
-      const plain = this.crypto.aesGcmDecrypt(
-        this.#batchKey,
-        blob.subarray(1, 1 + NONCE_LENGTH),
-        blob.subarray(1 + NONCE_LENGTH),
-        BATCH_AAD,
-      )
-      payload = JSON.parse(fromUtf8(plain))
-    } catch {
-      return null
-    }
-    if (!Array.isArray(payload) || payload.length !== 10) return null
-    const [parent, policies, path, meta, displayName, creationTime, ttl, role, entityId, boundCidrs] =
-      payload as [
-        string,
-        string[],
-        string,
-        Record<string, string> | null,
-        string,
-        number,
-        number,
-        string,
-        string,
-        string[],
-      ]
-    return {
-      id,
-      accessor: '',
-      parent,
-      policies,
-      path,
-      meta,
-      display_name: displayName,
-      num_uses: 0,
-      creation_time: creationTime,
-      ttl,
-      explicit_max_ttl: 0,
-      period: 0,
-      type: 'batch',
-      role,
-      bound_cidrs: boundCidrs,
-      orphan: parent === '',
-      renewable: false,
-      entity_id: entityId,
-      cubbyhole_id: '',
-      issue_time: creationTime * 1000,
-      expire_time: ttl > 0 ? (creationTime + ttl) * 1000 : 0,
-      last_renewal_time: 0,
-    }
   }
 }
 

@@ -38,6 +38,10 @@ export interface WrapOptions {
 
 const INVALID = 'wrapping token is not valid or does not exist'
 
+function isWrappingToken(entry: TokenEntry): boolean {
+  return entry.policies.length === 1 && entry.policies[0] === RESPONSE_WRAPPING_POLICY
+}
+
 /**
  * Wraps and unwraps responses over the token store and the cubbyhole mount's storage.
  */
@@ -90,10 +94,18 @@ export class ResponseWrapper {
     if (typeof token !== 'string' || token === '') throw new InvalidRequestError(INVALID)
     const entry = await this.tokens.lookup(token, { tainted: true })
     if (!entry) throw new InvalidRequestError(INVALID)
-    if (entry.policies.length !== 1 || entry.policies[0] !== RESPONSE_WRAPPING_POLICY) {
-      throw new InvalidRequestError('token is not a valid unwrap token')
-    }
+    if (!isWrappingToken(entry)) throw new InvalidRequestError('token is not a valid unwrap token')
     return entry
+  }
+
+  /**
+   * The core's check before `sys/wrapping/{lookup,unwrap,rewrap}` run, as Vault's request handling
+   * does: the token must be a live wrapping token, else `400 wrapping token is not valid or does not
+   * exist` — whether it is unknown, spent, expired or not a wrapping token at all.
+   */
+  async validate(token: string): Promise<void> {
+    const entry = typeof token === 'string' && token !== '' ? await this.tokens.lookup(token) : null
+    if (!entry || !isWrappingToken(entry)) throw new InvalidRequestError(INVALID)
   }
 
   /** `sys/wrapping/lookup`: creation path, time and TTL; does not spend the token. */

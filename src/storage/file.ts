@@ -25,7 +25,7 @@
  *
  * @module
  */
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import type { Dirent } from 'node:fs'
 import {
   access,
@@ -43,18 +43,11 @@ import { dirname, join, resolve } from 'node:path'
 import { StorageError } from '../errors.js'
 import type { StorageAdapter, StorageOp } from './adapter.js'
 import { assertKey, assertPrefix, assertValue, checkBatch } from './checks.js'
+import { corrupt, type DiskPath, diskName, diskPath, parseDiskName, parseName } from './file-names.js'
 
-const VALUE = 'v'
-const DIR = 'd'
-const HASHED_VALUE = 'hv'
-const HASHED_DIR = 'hd'
 const TEMP_PREFIX = '.tmp-'
 const SEGMENT_FILE = '.segment'
 const JOURNAL_FILE = '.batch-journal'
-/** Longest escaped segment kept readable; longer ones are hashed (names stay well under 255 bytes). */
-const MAX_ESCAPED = 200
-const ESCAPED = /^(?:[a-z0-9-]|_[0-9a-f]{2}|\.[0-9a-f]{4})*$/
-const HASHED_NAME = /^h[vd][0-9a-f]{64}$/
 
 /** Options of {@link FileStorage}. */
 export interface FileStorageOptions {
@@ -65,73 +58,8 @@ export interface FileStorageOptions {
   fsync?: boolean
 }
 
-function escapeSegment(segment: string): string {
-  let out = ''
-  for (let i = 0; i < segment.length; i++) {
-    const c = segment.charCodeAt(i)
-    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d) out += segment[i]
-    else if (c < 0x100) out += `_${c.toString(16).padStart(2, '0')}`
-    else out += `.${c.toString(16).padStart(4, '0')}`
-  }
-  return out
-}
-
-/** The segment an escaped name stands for, or `null` when the name is not one this adapter writes. */
-function unescapeSegment(escaped: string): string | null {
-  if (escaped.length > MAX_ESCAPED || !ESCAPED.test(escaped)) return null
-  const segment = escaped.replace(/_([0-9a-f]{2})|\.([0-9a-f]{4})/g, (_, short?: string, long?: string) =>
-    String.fromCharCode(Number.parseInt(short ?? long ?? '', 16)),
-  )
-  return escapeSegment(segment) === escaped ? segment : null
-}
-
-function digest(escaped: string): string {
-  return createHash('sha256').update(escaped).digest('hex')
-}
-
-/** The on-disk name of `segment` as a value file (`dir = false`) or a directory (`dir = true`). */
-function diskName(segment: string, dir: boolean): { name: string; hashed: boolean } {
-  const escaped = escapeSegment(segment)
-  if (escaped.length > MAX_ESCAPED)
-    return { name: (dir ? HASHED_DIR : HASHED_VALUE) + digest(escaped), hashed: true }
-  return { name: (dir ? DIR : VALUE) + escaped, hashed: false }
-}
-
-interface DiskPath {
-  dirs: { name: string; hashed: boolean; segment: string }[]
-  file: string
-  hashed: boolean
-}
-
-function diskPath(key: string): DiskPath {
-  const segments = key.split('/')
-  const last = segments.pop() ?? ''
-  const file = diskName(last, false)
-  return {
-    dirs: segments.map((segment) => ({ ...diskName(segment, true), segment })),
-    file: file.name,
-    hashed: file.hashed,
-  }
-}
-
 function errorCode(err: unknown): string | undefined {
   return typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : undefined
-}
-
-function corrupt(what: string): StorageError {
-  return new StorageError(`file storage: ${what} is corrupt`)
-}
-
-/** Parses a JSON string written by this adapter (a key header or a `.segment` file). */
-function parseName(bytes: Uint8Array, what: string): string {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'))
-  } catch {
-    throw corrupt(what)
-  }
-  if (typeof parsed !== 'string') throw corrupt(what)
-  return parsed
 }
 
 /** Shared readers (get, list, put), exclusive writers (delete, batch, recovery); first come, first served. */
@@ -544,28 +472,25 @@ export class FileStorage implements StorageAdapter {
   /** The listed name of a directory entry, or `null` for anything that is not a key of ours. */
   private async entryName(dir: string, entry: Dirent): Promise<string | null> {
     const name = entry.name
-    if (HASHED_NAME.test(name)) {
-      const isDir = name.startsWith(HASHED_DIR)
-      if (isDir ? !entry.isDirectory() : !entry.isFile()) return null
-      let segment: string
-      try {
-        if (isDir) {
-          segment = parseName(await readFile(join(dir, name, SEGMENT_FILE)), 'a directory name')
-        } else {
-          const key = await readKeyHeader(join(dir, name))
-          segment = key.slice(key.lastIndexOf('/') + 1)
-        }
-      } catch (err) {
-        if (errorCode(err) === 'ENOENT') return null
-        throw err
+    const parsed = parseDiskName(name)
+    if (parsed === null) return null
+    const isDir = parsed.dir
+    if (isDir ? !entry.isDirectory() : !entry.isFile()) return null
+    if (parsed.segment !== null) return isDir ? `${parsed.segment}/` : parsed.segment
+    // A hashed name: the segment is stored inside.
+    let segment: string
+    try {
+      if (isDir) {
+        segment = parseName(await readFile(join(dir, name, SEGMENT_FILE)), 'a directory name')
+      } else {
+        const key = await readKeyHeader(join(dir, name))
+        segment = key.slice(key.lastIndexOf('/') + 1)
       }
-      return diskName(segment, isDir).name === name ? (isDir ? `${segment}/` : segment) : null
+    } catch (err) {
+      if (errorCode(err) === 'ENOENT') return null
+      throw err
     }
-    const segment = unescapeSegment(name.slice(1))
-    if (segment === null) return null
-    if (name.startsWith(VALUE) && entry.isFile()) return segment
-    if (name.startsWith(DIR) && entry.isDirectory()) return `${segment}/`
-    return null
+    return diskName(segment, isDir).name === name ? (isDir ? `${segment}/` : segment) : null
   }
 
   /** Writes `data` to `dir/name` via a fresh temp file in `dir`: never torn, durable when fsync is on. */

@@ -9,6 +9,7 @@ import type { TokenEntry } from '../../core/token-store.js'
 import { InvalidRequestError, PermissionDeniedError } from '../../errors.js'
 import { definePath, type PathDefinition } from '../../framework/path.js'
 import { rfc3339 } from '../../util/encoding.js'
+import { tokenByAccessor } from './accessors.js'
 import type { TokenContext } from './core.js'
 
 /**
@@ -89,10 +90,7 @@ export function lookupPaths(ctx: TokenContext): PathDefinition[] {
       },
       operations: {
         update: async (req, d) => {
-          const accessor = d.get<string>('accessor')
-          if (accessor === '') throw new InvalidRequestError('missing accessor')
-          const entry = await ctx.core.tokens.lookupByAccessor(accessor)
-          if (!entry) throw new InvalidRequestError('invalid accessor')
+          const entry = await tokenByAccessor(ctx, d)
           const resp = await lookup(ctx, req, entry.id)
           // The token ID itself is never shown to someone who only holds the accessor.
           if (resp.data) resp.data.id = ''

@@ -10,6 +10,7 @@ import { InvalidRequestError, VaultError } from '../../errors.js'
 import { goQuote } from '../../framework/duration.js'
 import type { FieldSchema } from '../../framework/fields.js'
 import { definePath, type OperationHandler, type PathDefinition } from '../../framework/path.js'
+import { tokenByAccessor } from './accessors.js'
 import { tokenAuth } from './auth.js'
 import type { TokenContext } from './core.js'
 import { loadRole } from './roles.js'
@@ -93,10 +94,7 @@ export function renewPaths(ctx: TokenContext): PathDefinition[] {
       },
       operations: {
         update: async (req, d) => {
-          const accessor = d.get<string>('accessor')
-          if (accessor === '') throw new InvalidRequestError('missing accessor')
-          const entry = await ctx.core.tokens.lookupByAccessor(accessor)
-          if (!entry) throw new InvalidRequestError('invalid accessor')
+          const entry = await tokenByAccessor(ctx, d)
           const resp = await renew(ctx, req, entry.id, d.get<number>('increment'))
           // Someone holding only the accessor never learns the token.
           if (resp.auth) resp.auth.clientToken = ''
