@@ -8,6 +8,8 @@ const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   startup: () => import('./startup.bench.js'),
   acl: () => import('./acl.bench.js'),
   token: () => import('./token.bench.js'),
+  kv: () => import('./kv.bench.js'),
+  leases: () => import('./leases.bench.js'),
 }
 
 const wanted = process.argv.slice(2)

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { decodeRootToken, definePath, FrameworkBackend, Vault, VaultError } from 'vaultlet'
 import { FileStorage } from 'vaultlet/storage/file'
+import { ManualClock } from 'vaultlet/testing'
 
 const step = (title: string) => console.log(`\n\x1b[1m▶ ${title}\x1b[0m`)
 const show = (label: string, value: unknown) =>
@@ -42,6 +43,22 @@ try {
   show('error', `${err.statusCode} ${JSON.stringify(err.toJSON())} (code ${err.code})`)
   happened('in-process callers are not trusted more than HTTP callers: no token, no answer.')
 }
+
+step('KV version 2 at secret/ (as `vault server -dev`), through the typed helper')
+const kv = dev.kv('secret', { token: 'root' })
+await kv.put('myapp/stripe', { api_key: 'sk_test_123', webhook_secret: 'whsec_456' })
+await kv.patch('myapp/stripe', { api_key: 'sk_test_789' })
+const latest = await kv.get('myapp/stripe')
+show('secret/data/myapp/stripe', latest?.data)
+show('version', latest?.metadata?.version)
+show('version 1 still reads', (await kv.get('myapp/stripe', { version: 1 }))?.data?.api_key)
+try {
+  await kv.put('myapp/stripe', { api_key: 'racer' }, { cas: 1 })
+} catch (err) {
+  if (!(err instanceof VaultError)) throw err
+  show('a write with a stale cas', `${err.statusCode} ${JSON.stringify(err.errors[0])}`)
+}
+happened('each write made a new version; check-and-set refused the write based on an old version.')
 
 // 2. Your own engine ----------------------------------------------------------------------------------
 step('Register a secrets engine type built with the framework, mount it, use it')
@@ -153,6 +170,32 @@ show(
     .then((r) => r.status),
 )
 happened('the wrapped answer lived in the cubbyhole of a token with one use; unwrapping spent it.')
+
+step('Leases: a token with a 1h TTL expires when the (manual) clock says so')
+const clock = new ManualClock()
+const timed = await Vault.dev({ rootToken: 'root', clock })
+const shortLived = await timed.request({
+  method: 'POST',
+  path: 'auth/token/create',
+  data: { ttl: '1h' },
+  token: 'root',
+})
+const leaseToken = shortLived.auth!.client_token
+show('lease_duration', shortLived.auth?.lease_duration)
+await clock.advance('59m')
+show(
+  'after 59m',
+  (await timed.handle({ method: 'GET', path: 'auth/token/lookup-self', token: leaseToken })).status,
+)
+await clock.advance('1m')
+await timed.leases.idle()
+show(
+  'after 60m',
+  (await timed.handle({ method: 'GET', path: 'auth/token/lookup-self', token: leaseToken })).status,
+)
+happened(
+  'one timer over a priority queue fired at the lease’s expiry and revoked the token (and would its children).',
+)
 
 // 4. A durable vault with Shamir shares -------------------------------------------------------------
 const dir = await mkdtemp(join(tmpdir(), 'vaultlet-demo-'))

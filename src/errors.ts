@@ -29,6 +29,11 @@ export interface VaultErrorOptions {
   cause?: unknown
   /** Vault's `errors` array; defaults to `[message]`. */
   errors?: string[]
+  /**
+   * A full response envelope that came with the error status (KV v2 answers a deleted version with 404
+   * and its metadata). Never contains secret values that the caller could not read anyway.
+   */
+  response?: Record<string, unknown>
 }
 
 /**
@@ -47,6 +52,8 @@ export class VaultError extends Error {
   readonly statusCode: number
   /** Vault's `errors` array, as a client would see it in `{"errors": [...]}`. */
   readonly errors: string[]
+  /** The response envelope Vault sent with this status, when it sent one (e.g. KV v2's 404 with metadata). */
+  readonly response?: Record<string, unknown>
 
   constructor(code: VaultErrorCode, statusCode: number, message: string, options: VaultErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
@@ -54,6 +61,7 @@ export class VaultError extends Error {
     this.code = code
     this.statusCode = statusCode
     this.errors = options.errors ?? [message]
+    if (options.response) this.response = options.response
   }
 
   /** Vault's JSON error body. */

@@ -28,4 +28,35 @@ export interface VaultEvents {
   rootGenerated: []
   /** Something an operator should know (dev mode, unsafe settings). Never carries a secret. */
   warning: [message: string]
+  /**
+   * A lease was registered: a leased secret was issued (`token: false`, `path` = the request path), or a
+   * service token was created (`token: true`, `path` = its creation path). `ttl` in seconds (0 = a
+   * token that never expires).
+   *
+   * @example
+   * ```ts
+   * vault.on('lease:created', ({ leaseId, ttl }) => console.log(`${leaseId} for ${ttl}s`))
+   * ```
+   */
+  'lease:created': [{ leaseId: string; path: string; ttl: number; token: boolean }]
+  /** A lease was renewed (`sys/leases/renew`, or a token renewal); `ttl` is the new TTL in seconds. */
+  'lease:renewed': [{ leaseId: string; ttl: number }]
+  /**
+   * A lease was revoked on request and is gone: `sys/leases/revoke` (sync), `revoke-prefix`,
+   * `revoke-force` (`force: true`: the backend may have failed), an unmount, tidy, or its token being
+   * revoked (for a token's own lease). Each removed lease emits exactly one of `lease:revoked` and
+   * `lease:expired`.
+   */
+  'lease:revoked': [{ leaseId: string; force: boolean }]
+  /**
+   * The expiry queue revoked a lease and it is gone: its TTL ran out, or it was queued for revocation
+   * (`sync=false`, or the token that created it was revoked).
+   */
+  'lease:expired': [{ leaseId: string }]
+  /**
+   * An expired lease could not be revoked after its last attempt (or the backend refused the request
+   * outright): it stays in storage, listed by `GET sys/leases?type=irrevocable`, until `revoke-force`.
+   * `error` is the stored revocation error (at most 240 characters, never a secret value).
+   */
+  'lease:irrevocable': [{ leaseId: string; error: string; attempts: number }]
 }

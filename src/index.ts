@@ -15,6 +15,14 @@
  */
 
 export { type Clock, systemClock, type TimerHandle } from './clock.js'
+export type { ExpirationManager } from './core/expiration/expiration-manager.js'
+export type {
+  LeaseAuthorizer,
+  LeaseOwner,
+  RegisteredLease,
+  RegisterInput,
+  TidyLeasesResult,
+} from './core/expiration/types.js'
 export { decodeRootToken, type GenerateRootStatus } from './core/generate-root.js'
 export type {
   AuthInfo,
@@ -46,6 +54,18 @@ export { TOKEN_REVOCATION_PENDING, type TokenEntry, type TokenType } from './cor
 export { getDefaultCrypto, setDefaultCrypto } from './crypto/index.js'
 export { nobleCrypto } from './crypto/noble.js'
 export type { CryptoProvider } from './crypto/provider.js'
+export {
+  type KvAttribution,
+  KvClient,
+  type KvClientOptions,
+  type KvConfigInput,
+  type KvKeyMetadata,
+  type KvMetadataInput,
+  type KvSecret,
+  type KvSubkeys,
+  type KvVersionMetadata,
+  type RequestFn,
+} from './engines/kv/client.js'
 export { type EngineDefinition, type EngineKind, EngineRegistry } from './engines/registry.js'
 export * from './errors.js'
 export type { VaultEvents } from './events.js'
@@ -66,4 +86,4 @@ export { CallbackSeal, type CallbackSealOptions, type Seal, ShamirSeal } from '.
 export type { StorageAdapter, StorageOp } from './storage/adapter.js'
 export { MemoryStorage } from './storage/memory.js'
 export { type Storage, StorageView } from './storage/view.js'
-export { type DevOptions, Vault, type VaultOptions } from './vault.js'
+export { type DevOptions, type LeaseOptions, Vault, type VaultOptions } from './vault.js'

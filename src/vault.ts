@@ -7,9 +7,15 @@
 import { EventEmitter } from 'eventemitter3'
 import { Barrier } from './barrier/barrier.js'
 import { type Clock, systemClock } from './clock.js'
+import {
+  ExpirationManager,
+  type ExpirationOptions,
+  type LeaseRouteRequest,
+} from './core/expiration/expiration-manager.js'
 import { GenerateRoot } from './core/generate-root.js'
 import type { Backend, ConnectionInfo, LogicalRequest, LogicalResponse, Operation } from './core/logical.js'
 import { type MountInput, MountService, SYSTEM_DEFAULT_TTL } from './core/mount-service.js'
+import { type MountEntry, routePrefix } from './core/mounts.js'
 import { PolicyStore } from './core/policy-store.js'
 import { Rekey } from './core/rekey.js'
 import type { RawResponse, VaultRequest, VaultResponse } from './core/request.js'
@@ -21,6 +27,8 @@ import { ResponseWrapper } from './core/wrapping.js'
 import { getDefaultCrypto } from './crypto/index.js'
 import type { CryptoProvider } from './crypto/provider.js'
 import { createCubbyholeBackend } from './engines/cubbyhole/index.js'
+import { KvClient, type KvClientOptions } from './engines/kv/client.js'
+import { createKvBackend } from './engines/kv/index.js'
 import { EngineRegistry } from './engines/registry.js'
 import type { SystemCore } from './engines/sys/core.js'
 import { createSystemBackend } from './engines/sys/index.js'
@@ -29,6 +37,7 @@ import { wrappedEnvelope } from './engines/sys/wrapping.js'
 import { createTokenBackend, formatAuth, type TokenCore, tokenAddressAllowed } from './engines/token/index.js'
 import {
   errorToHttp,
+  InternalError,
   InvalidRequestError,
   NotFoundError,
   PermissionDeniedError,
@@ -66,6 +75,23 @@ export interface VaultOptions {
   defaultLeaseTtl?: number | string
   /** System max lease TTL (seconds or duration string). Default `768h`. */
   maxLeaseTtl?: number | string
+  /** Tuning of the lease manager (revocation retries, batch size); Vault's values by default. */
+  leases?: LeaseOptions
+}
+
+/**
+ * Tuning of the lease manager. A failed revocation of an expired lease is retried after
+ * `2^attempt × revokeRetryBase` (± `revokeRetryJitter` of it); after `maxRevokeAttempts` failures the
+ * lease is irrevocable.
+ *
+ * @example
+ * ```ts
+ * const vault = await Vault.dev({ leases: { revokeRetryBase: '1s', maxRevokeAttempts: 3, revokeRetryJitter: 0 } })
+ * ```
+ */
+export interface LeaseOptions extends Omit<ExpirationOptions, 'revokeRetryBase' | 'yieldFn'> {
+  /** Base of the retry backoff (seconds or duration string). Default `10s`, as Vault. */
+  revokeRetryBase?: number | string
 }
 
 /** Options of {@link Vault.dev}. */
@@ -131,6 +157,7 @@ export class Vault extends EventEmitter<VaultEvents> {
   readonly #seal: SealManager
   readonly #mounts: MountService
   readonly #tokens: TokenStore
+  readonly #leases: ExpirationManager
   readonly #policies: PolicyStore
   readonly #wrapper: ResponseWrapper
   readonly #rekey: Rekey
@@ -154,6 +181,36 @@ export class Vault extends EventEmitter<VaultEvents> {
     this.#tokens = new TokenStore(new StorageView(this.#barrier, TOKEN_STORE_PREFIX), this.crypto, this.clock)
     this.#policies = new PolicyStore(new StorageView(this.#barrier, POLICY_STORE_PREFIX))
     this.#wrapper = new ResponseWrapper(this.#tokens, () => this.#cubbyholeView(), this.clock)
+    const { revokeRetryBase, ...leaseOptions } = options.leases ?? {}
+    this.#leases = new ExpirationManager(
+      {
+        storage: this.#barrier,
+        tokens: this.#tokens,
+        clock: this.clock,
+        route: (req) => this.#leaseRequest(req),
+        limits: (path) => {
+          const route = this.#mounts.match(path)
+          if (!route) return undefined
+          return {
+            defaultLeaseTtl: () => this.#mounts.defaultTtl(route.entry),
+            maxLeaseTtl: () => this.#mounts.maxTtl(route.entry),
+          }
+        },
+        mountAccessor: (leaseId) => this.#mounts.match(leaseId)?.entry.accessor,
+        emit: (event, ...args) => (this.emit as (e: string, ...a: unknown[]) => boolean)(event, ...args),
+        warn: (message) => this.emit('warning', message),
+      },
+      {
+        ...leaseOptions,
+        ...(revokeRetryBase === undefined ? {} : { revokeRetryBase: parseDuration(revokeRetryBase) }),
+      },
+    )
+    // The lease manager owns token expiry: every service token gets a lease whose timer revokes it,
+    // token renewals move that lease, and a revoked token queues the revocation of its leases.
+    this.#tokens.revokeExpiredOnLookup = false
+    this.#tokens.onCreate((entry) => this.#leases.registerToken(entry))
+    this.#tokens.onExpiryChange((entry) => this.#leases.tokenExpiryChanged(entry))
+    this.#tokens.onRevoke((entry) => this.#leases.revokeByToken(entry))
     // A revoked token takes its cubbyhole with it.
     this.#tokens.onRevoke(async (entry) => {
       if (entry.cubbyhole_id) await this.#cubbyholeView().sub(`${entry.cubbyhole_id}/`).clear()
@@ -170,6 +227,8 @@ export class Vault extends EventEmitter<VaultEvents> {
         unmounted: (e) => this.emit('unmounted', { path: e.path, type: e.type, table: e.table }),
         tuned: (e) => this.emit('tuned', { path: e.path }),
         remounted: (from, to) => this.emit('remounted', { from, to }),
+        // Vault revokes a mount's leases before it goes away or moves (sync; a failure stops the unmount).
+        beforeUnmount: (entry: MountEntry) => this.#leases.revokePrefix(routePrefix(entry), { sync: true }),
       },
     })
     this.#seal = new SealManager({
@@ -206,6 +265,7 @@ export class Vault extends EventEmitter<VaultEvents> {
       singleton: true,
       factory: createCubbyholeBackend,
     })
+    this.engines.register({ type: 'kv', kind: 'secret', factory: createKvBackend })
     const tokenCore: TokenCore = {
       tokens: this.#tokens,
       clock: this.clock,
@@ -217,6 +277,25 @@ export class Vault extends EventEmitter<VaultEvents> {
       singleton: true,
       factory: (config) => createTokenBackend(tokenCore, config),
     })
+  }
+
+  /**
+   * The lease manager: every leased secret and every service token has a lease here. This is the
+   * host's handle, outside the request pipeline and its ACL (like {@link Vault.seal}): clients use
+   * `sys/leases/*`. Hosts and tests use it to wait for expiry work ({@link ExpirationManager.idle}) and
+   * to read counters.
+   *
+   * @example
+   * ```ts
+   * const clock = new ManualClock()
+   * const vault = await Vault.dev({ clock })
+   * await clock.advance('1h')
+   * await vault.leases.idle() // leases due within the hour have been revoked
+   * vault.leases.pending      // leases still waiting to expire
+   * ```
+   */
+  get leases(): ExpirationManager {
+    return this.#leases
   }
 
   /** The `cubbyhole/` mount's storage (per-token cubbyholes live below it). */
@@ -247,10 +326,33 @@ export class Vault extends EventEmitter<VaultEvents> {
     await vault.unseal(init.keys[0]!)
     vault.rootToken = init.rootToken
     vault.unsealKey = init.keys[0]
+    // As `vault server -dev`: KV version 2 at secret/.
+    await vault.#mounts.mount('mounts', {
+      path: 'secret/',
+      type: 'kv',
+      options: { version: '2' },
+      description: 'key/value secret storage',
+    })
     const warning =
       'You are running vaultlet in dev mode: all data is in memory, the vault is unsealed and the root token is known. Do not run it in production.'
     setTimeout(() => vault.emit('warning', warning), 0)
     return vault
+  }
+
+  /**
+   * A typed client for the KV engine mounted at `mount` — a thin layer over {@link Vault.request},
+   * so the token's policies apply as to any request.
+   *
+   * @example
+   * ```ts
+   * const kv = vault.kv('secret', { token })
+   * await kv.put('myapp/stripe', { api_key: 'sk_live_…' })
+   * const secret = await kv.get('myapp/stripe') // { data: { api_key: … }, metadata: { version: 1, … } }
+   * ```
+   */
+  kv(mount: string, options: { token?: string } & KvClientOptions = {}): KvClient {
+    const { token, ...rest } = options
+    return new KvClient((r) => this.request(r), mount, token, rest)
   }
 
   /** `true` while sealed. */
@@ -322,6 +424,10 @@ export class Vault extends EventEmitter<VaultEvents> {
       wrapper: () => this.#wrapper,
       barrier: this.#barrier,
       clock: this.clock,
+      leases: this.#leases,
+      allowed: async (entry, path, operation) =>
+        (await this.#policies.acl(entry.policies)).allowOperation({ path, operation, data: {}, wrapTtl: 0 })
+          .allowed,
       init: (options) => this.init(options),
       submitUnsealKey: (key) => this.#submitUnsealKey(key),
       seal: () => this.seal(),
@@ -348,6 +454,8 @@ export class Vault extends EventEmitter<VaultEvents> {
     await this.#mounts.setup(this.#defaultMounts(), [
       { path: 'token/', type: 'token', description: 'token based credentials' },
     ])
+    // Last: revocations route to mounted backends. The queue is rebuilt in the background.
+    this.#leases.setup()
   }
 
   #defaultMounts(): MountInput[] {
@@ -367,6 +475,8 @@ export class Vault extends EventEmitter<VaultEvents> {
   }
 
   async #preSeal(): Promise<void> {
+    // First: no lease may expire into a half-torn-down core. Nothing is revoked on seal.
+    this.#leases.teardown()
     this.#rekey.wipe()
     this.#rekeyRecovery.wipe()
     this.#generateRoot.cancel()
@@ -390,7 +500,15 @@ export class Vault extends EventEmitter<VaultEvents> {
     const { status, body, error } = await this.#dispatch(req)
     if (error) throw error
     if (status === 204 || body === null) return envelope(uuid(), null, '') as VaultResponse<T>
-    if ('request_id' in body) return body as VaultResponse<T>
+    if ('request_id' in body) {
+      // An envelope with an error status (KV v2's deleted version: 404 with its metadata) is thrown,
+      // carrying the envelope, so that every status ≥ 400 reaches in-process callers as a VaultError.
+      if (status >= 400) {
+        const code = status === 404 ? 'ERR_NOT_FOUND' : 'ERR_INVALID_REQUEST'
+        throw new VaultError(code, status, 'not found', { errors: [], response: body })
+      }
+      return body as VaultResponse<T>
+    }
     // Operator endpoints answer a bare object over HTTP; in-process it arrives as `data`.
     return envelope(uuid(), body, 'system') as VaultResponse<T>
   }
@@ -525,6 +643,72 @@ export class Vault extends EventEmitter<VaultEvents> {
   }
 
   /**
+   * The lease fields of a response carrying a `secret` (Vault's request handling): a renewal shows the
+   * lease it renewed; a KV mount's TTL is advisory (shown, never leased, unless the mount has
+   * `leased_passthrough`); anything else gets a lease from the lease manager, with its TTL calculated
+   * against the mount's limits. If the lease cannot be registered, the secret is revoked at its backend
+   * and the request fails with 500.
+   */
+  async #lease(
+    req: LogicalRequest,
+    route: Route,
+    resp: LogicalResponse,
+  ): Promise<{ leaseId: string; renewable: boolean; ttl: number; warnings: string[] }> {
+    const secret = resp.secret ?? {}
+    const fullPath = route.prefix + req.path
+    if (LEASE_RENEW_PATH.test(fullPath)) {
+      return {
+        leaseId: secret.leaseId ?? '',
+        renewable: secret.renewable ?? false,
+        ttl: secret.ttl ?? 0,
+        warnings: [],
+      }
+    }
+    const { type, options } = route.entry
+    if ((type === 'kv' || type === 'generic') && options?.leased_passthrough !== 'true') {
+      return { leaseId: '', renewable: false, ttl: secret.ttl ?? 0, warnings: [] }
+    }
+    try {
+      if (!req.tokenEntry) throw new InternalError('cannot register a lease with an empty client token')
+      return await this.#leases.register({
+        path: fullPath,
+        token: req.tokenEntry,
+        secret,
+        data: resp.data ?? null,
+      })
+    } catch (err) {
+      if (err instanceof SealedError) throw err
+      // Vault's Register rollback: the backend made a secret nobody will track; take it back.
+      await this.#leaseRequest({ operation: 'revoke', path: fullPath, secret, data: resp.data ?? {} }).catch(
+        () => undefined,
+      )
+      throw new InternalError('internal error', { cause: err })
+    }
+  }
+
+  /** A renew or revoke from the lease manager, routed to the backend mounted at the lease's path. */
+  async #leaseRequest(req: LeaseRouteRequest): Promise<LogicalResponse | null> {
+    const route = this.#mounts.match(req.path)
+    if (!route) throw new UnsupportedPathError(`no handler for route "${req.path}". route entry not found.`)
+    const lreq = this.#logical(
+      uuid(),
+      req.operation,
+      req.path.slice(route.prefix.length),
+      route.prefix,
+      req.data,
+      {},
+      null,
+      route.entry.type,
+      route.entry.accessor,
+      undefined,
+      0,
+      route,
+    )
+    lreq.secret = req.secret
+    return route.backend.handleRequest(lreq)
+  }
+
+  /**
    * The ACL step: the token's policies must grant the operation's capability on the path (with
    * parameter and wrapping-TTL constraints), and `sudo` on root-protected paths. Returns whether the
    * caller has root privileges on the path.
@@ -586,13 +770,23 @@ export class Vault extends EventEmitter<VaultEvents> {
       return { status: 204, body: null }
     }
     if (resp.bare) return { status: resp.httpStatus ?? 200, body: resp.data ?? null }
-    const warnings = resp.warnings?.length ? resp.warnings : null
+    const lease = resp.secret ? await this.#lease(req, route, resp) : null
+    const allWarnings = [...(resp.warnings ?? []), ...(lease?.warnings ?? [])]
+    const warnings = allWarnings.length ? allWarnings : null
     if (req.operation === 'list' && !warnings) {
       const keys = resp.data?.keys
       const onlyKeys = resp.data ? Object.keys(resp.data).every((k) => k === 'keys') : true
       if (onlyKeys && (!Array.isArray(keys) || keys.length === 0)) throw new NotFoundError()
     }
     let body: Record<string, unknown> = envelope(requestId, resp.data ?? null, route.entry.type)
+    if (lease) {
+      body.lease_id = lease.leaseId
+      body.renewable = lease.renewable
+      body.lease_duration = lease.ttl
+    } else if (resp.leaseDuration !== undefined) {
+      // KV v1's advisory ttl: shown as lease_duration, no lease (as Vault's passthrough).
+      body.lease_duration = resp.leaseDuration
+    }
     body.warnings = warnings
     if (resp.auth) body.auth = formatAuth(resp.auth)
     if (req.wrapTtl) {
@@ -612,6 +806,9 @@ export class Vault extends EventEmitter<VaultEvents> {
     return { status: resp.httpStatus ?? 200, body }
   }
 }
+
+/** Renewals answer with the lease they renewed: it is not registered again (Vault's request handling). */
+const LEASE_RENEW_PATH = /^sys\/(leases\/)?renew(\/|$)/
 
 /** Vault's ACL denial: a multierror-shaped `permission denied` (403). */
 function aclDenied(): PermissionDeniedError {

@@ -41,6 +41,8 @@ export interface SecretInfo {
   internalData?: Record<string, unknown>
   /** Issue time, ms since epoch (set by the lease manager). */
   issueTime?: number
+  /** On renew: the increment the caller asked for, seconds (0 = none). */
+  increment?: number
 }
 
 /** A login's or token's auth block, as a backend returns it. */
@@ -115,6 +117,12 @@ export interface LogicalResponse {
   /** A login's auth block: the core creates the token. */
   auth?: AuthInfo
   warnings?: string[]
+  /**
+   * Advisory `lease_duration` without a lease, as KV v1: seconds shown in the envelope's
+   * `lease_duration`, with `lease_id: ""` and `renewable: false`; nothing is registered with the lease
+   * manager and no TTL clamp applies.
+   */
+  leaseDuration?: number
   redirect?: string
   /** Overrides the HTTP status (202, 204, 404-with-body as KV v2 does, health codes…). */
   httpStatus?: number

@@ -14,10 +14,13 @@
  * A salted ID is `h` + hex HMAC-SHA256(salt, id): the clear token ID is never a storage key and never
  * appears in a value other than its own entry (which the barrier encrypts).
  *
- * Expiry: a token's `expire_time` is checked against the injected clock at lookup, and an expired token
- * is revoked (with its tree) lazily, the first time it is looked up. The lease manager will later drive
- * expiry with timers; every change of `expire_time` goes through {@link TokenStore.setExpiry}, and
- * {@link TokenStore.onExpiryChange} tells listeners.
+ * Expiry: a token's `expire_time` is checked against the injected clock at every lookup, so an expired
+ * token is never returned. Inside a `Vault` the lease manager owns expiry: every service token gets a
+ * lease when it is created ({@link TokenStore.onCreate}), the lease's timer revokes the token tree, and
+ * every change of `expire_time` goes through {@link TokenStore.setExpiry}, whose
+ * {@link TokenStore.onExpiryChange} listeners move the lease. A store used on its own (no lease manager)
+ * revokes an expired token lazily, the first time it is looked up
+ * ({@link TokenStore.revokeExpiredOnLookup}).
  *
  * Batch-token sealing lives in `batch-token.ts`; the parent-index walks (tree revocation, orphaning,
  * tidy) in `token-tree.ts`.
@@ -174,8 +177,15 @@ export interface TidyResult {
 /** Called for every token revoked, before its entry is deleted (leases, cubbyhole). May throw: revocation stops. */
 export type RevokeHook = (entry: TokenEntry) => Promise<void> | void
 
-/** Called after a token's `expire_time` changed (creation aside). */
-export type ExpiryListener = (entry: TokenEntry) => void
+/** Called after a token's `expire_time` changed (creation aside); awaited by {@link TokenStore.setExpiry}. */
+export type ExpiryListener = (entry: TokenEntry) => unknown
+
+/**
+ * Called for every service token created through {@link TokenStore.create}, after it is stored (the lease
+ * manager registers the token's lease). A hook that throws undoes the creation: the token is revoked
+ * and the error is rethrown.
+ */
+export type CreateHook = (entry: TokenEntry) => Promise<void> | void
 
 interface AccessorIndex {
   salted_id: string
@@ -217,7 +227,14 @@ export class TokenStore {
   readonly #tree: TokenTree
   readonly #revokeHooks: RevokeHook[] = []
   readonly #expiryListeners: ExpiryListener[] = []
+  readonly #createHooks: CreateHook[] = []
   #tidy: Promise<TidyResult> | null = null
+  /**
+   * `true` (the default for a store on its own): a lookup that finds an expired token revokes it and its
+   * tree on the spot. A `Vault` sets it to `false`, because its lease manager revokes expired tokens on
+   * their timers; lookups still never return an expired token.
+   */
+  revokeExpiredOnLookup = true
 
   constructor(
     private readonly view: StorageView,
@@ -265,6 +282,23 @@ export class TokenStore {
     return () => {
       const i = this.#revokeHooks.indexOf(hook)
       if (i >= 0) this.#revokeHooks.splice(i, 1)
+    }
+  }
+
+  /**
+   * Registers a hook run for every service token created (the core registers the token's lease). Returns
+   * a function that unregisters it.
+   *
+   * @example
+   * ```ts
+   * tokens.onCreate(async (entry) => leases.registerToken(entry))
+   * ```
+   */
+  onCreate(hook: CreateHook): () => void {
+    this.#createHooks.push(hook)
+    return () => {
+      const i = this.#createHooks.indexOf(hook)
+      if (i >= 0) this.#createHooks.splice(i, 1)
     }
   }
 
@@ -412,6 +446,13 @@ export class TokenStore {
       await this.#tree.link(this.saltedId(parent), salted)
     }
     await this.store(entry)
+    try {
+      for (const hook of [...this.#createHooks]) await hook(entry)
+    } catch (err) {
+      // As Vault when registering the token's lease fails: the token must not outlive the failure.
+      await this.#tree.revokeTree(salted).catch(() => undefined)
+      throw err
+    }
     return entry
   }
 
@@ -451,15 +492,31 @@ export class TokenStore {
     if (!this.crypto.timingSafeEqual(utf8(entry.id), utf8(id))) return null
     if (entry.num_uses < 0 && !tainted) return null
     if (this.#expired(entry)) {
-      await this.#revokeLazily(salted)
+      if (this.revokeExpiredOnLookup) await this.#revokeLazily(salted)
       return null
     }
     if (entry.parent !== '' && !(await this.#lookup(entry.parent, true, depth + 1))) {
       // The parent expired (and its tree went with it) or is being revoked.
-      await this.#revokeLazily(salted)
+      if (this.revokeExpiredOnLookup) await this.#revokeLazily(salted)
       return null
     }
     return entry
+  }
+
+  /**
+   * Looks a token up by its salted ID (as lease entries keep it), with the validity rules of
+   * {@link TokenStore.lookup}; `null` when unknown or no longer valid.
+   *
+   * @example
+   * ```ts
+   * await tokens.lookupBySalted(tokens.saltedId(id)) // the entry, while the token is valid
+   * ```
+   */
+  async lookupBySalted(salted: string, options: LookupOptions = {}): Promise<TokenEntry | null> {
+    if (typeof salted !== 'string' || salted === '') return null
+    const entry = await this.#load(salted)
+    if (!entry || this.saltedId(entry.id) !== salted) return null
+    return this.lookup(entry.id, options)
   }
 
   /**
@@ -541,7 +598,7 @@ export class TokenStore {
       await this.#write(salted, current)
       return current
     })
-    if (updated) for (const listener of [...this.#expiryListeners]) listener(updated)
+    if (updated) for (const listener of [...this.#expiryListeners]) await listener(updated)
     return updated
   }
 
@@ -558,6 +615,20 @@ export class TokenStore {
   async revokeTree(id: string): Promise<void> {
     if (typeof id !== 'string' || id === '' || isBatchToken(id)) return
     await this.#tree.revokeTree(this.saltedId(id))
+  }
+
+  /**
+   * {@link TokenStore.revokeTree} by salted ID, for the lease manager (a token's lease keeps only the
+   * salted ID). Unknown IDs are ignored.
+   *
+   * @example
+   * ```ts
+   * await tokens.revokeTreeBySalted(tokens.saltedId(id))
+   * ```
+   */
+  async revokeTreeBySalted(salted: string): Promise<void> {
+    if (typeof salted !== 'string' || salted === '') return
+    await this.#tree.revokeTree(salted)
   }
 
   /**

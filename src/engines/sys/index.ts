@@ -7,6 +7,7 @@ import { FrameworkBackend } from '../../framework/backend.js'
 import { definePath } from '../../framework/path.js'
 import { capabilityPaths } from './capabilities.js'
 import type { SystemCore } from './core.js'
+import { leasePaths } from './leases.js'
 import { mountPaths } from './mounts.js'
 import { policyPaths } from './policies.js'
 import { wrappingPaths } from './wrapping.js'
@@ -16,8 +17,19 @@ export function createSystemBackend(core: SystemCore): FrameworkBackend {
   return new FrameworkBackend({
     type: 'system',
     specialPaths: {
-      // Vault's root-protected sys paths that exist so far (api/sudo_paths.go).
-      root: ['rotate', 'seal', 'remount', 'mounts/auth/*'],
+      // Vault's root-protected sys paths that exist so far (api/sudo_paths.go, logical_system.go).
+      root: [
+        'rotate',
+        'seal',
+        'remount',
+        'mounts/auth/*',
+        'revoke-prefix/*',
+        'revoke-force/*',
+        'leases/revoke-prefix/*',
+        'leases/revoke-force/*',
+        'leases/lookup/*',
+        'leases',
+      ],
       unauthenticated: ['wrapping/lookup', 'wrapping/pubkey'],
     },
     paths: [
@@ -25,6 +37,7 @@ export function createSystemBackend(core: SystemCore): FrameworkBackend {
       ...policyPaths(core.policies),
       ...capabilityPaths(core.tokens, core.policies),
       ...wrappingPaths(core.wrapper),
+      ...leasePaths(core),
       definePath({
         pattern: 'key-status',
         operations: {
