@@ -58,7 +58,7 @@ describe('cubbyhole (api-docs/secret/cubbyhole)', () => {
     await vault.request({ method: 'POST', path: 'auth/token/revoke', data: { token: a }, token: 'root' })
     expect(await countKeys(vault)).toBeLessThan(before)
     const mounts = await vault.request({ method: 'GET', path: 'sys/mounts', token: 'root' })
-    const uuid = (mounts.data?.['cubbyhole/'] as { uuid: string }).uuid
+    const uuid = (mounts.data as Record<string, { uuid: string }>)['cubbyhole/']!.uuid
     expect((await allKeys(vault)).filter((k) => k.startsWith(`logical/${uuid}/`))).toEqual([])
   })
 
