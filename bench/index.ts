@@ -9,7 +9,9 @@ const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   acl: () => import('./acl.bench.js'),
   token: () => import('./token.bench.js'),
   kv: () => import('./kv.bench.js'),
+  transit: () => import('./transit.bench.js'),
   leases: () => import('./leases.bench.js'),
+  auth: () => import('./auth.bench.js'),
 }
 
 const wanted = process.argv.slice(2)

@@ -60,6 +60,21 @@ try {
 }
 happened('each write made a new version; check-and-set refused the write based on an old version.')
 
+step('Transit: encryption as a service (the key never leaves the vault)')
+await dev.request({ method: 'POST', path: 'sys/mounts/transit', data: { type: 'transit' }, token: 'root' })
+const transit = dev.transit('transit', { token: 'root' })
+await transit.createKey('orders')
+const enc1 = await transit.encrypt('orders', 'card-4242')
+show('encrypt "card-4242"', enc1.ciphertext)
+await transit.rotate('orders')
+const enc2 = await transit.encrypt('orders', 'card-4242')
+show('after rotate', enc2.ciphertext.slice(0, 12) + '…')
+show('v1 still decrypts', (await transit.decrypt('orders', enc1.ciphertext)).text())
+show('rewrapped v1', (await transit.rewrap('orders', enc1.ciphertext)).ciphertext.slice(0, 12) + '…')
+happened(
+  'AES-256-GCM under key version 1, then 2; rewrap re-encrypted inside the vault without showing plaintext.',
+)
+
 // 2. Your own engine ----------------------------------------------------------------------------------
 step('Register a secrets engine type built with the framework, mount it, use it')
 dev.engines.register({

@@ -14,14 +14,23 @@
  * @module
  */
 
+export {
+  type AppRoleCredentials,
+  LoginClient,
+  type LoginResult,
+  type UserpassLoginOptions,
+} from './client/login.js'
+export { type ScopedRequest, TokenScope } from './client/with-token.js'
 export { type Clock, systemClock, type TimerHandle } from './clock.js'
 export type { ExpirationManager } from './core/expiration/expiration-manager.js'
 export type {
   LeaseAuthorizer,
   LeaseOwner,
+  LeaseToken,
   RegisteredLease,
   RegisterInput,
   TidyLeasesResult,
+  TokenRenewal,
 } from './core/expiration/types.js'
 export { decodeRootToken, type GenerateRootStatus } from './core/generate-root.js'
 export type {
@@ -51,9 +60,17 @@ export type {
 } from './core/request.js'
 export type { InitOptions, InitResult, SealStatus } from './core/seal-manager.js'
 export { TOKEN_REVOCATION_PENDING, type TokenEntry, type TokenType } from './core/token-store.js'
+export { HASH_NAMES, type HashName } from './crypto/hashes.js'
 export { getDefaultCrypto, setDefaultCrypto } from './crypto/index.js'
 export { nobleCrypto } from './crypto/noble.js'
-export type { CryptoProvider } from './crypto/provider.js'
+export type {
+  CryptoProvider,
+  EcdsaCurve,
+  RsaEncryptionPadding,
+  RsaSignatureOptions,
+  RsaSignOptions,
+  RsaVerifyOptions,
+} from './crypto/provider.js'
 export {
   type KvAttribution,
   KvClient,
@@ -67,6 +84,28 @@ export {
   type RequestFn,
 } from './engines/kv/client.js'
 export { type EngineDefinition, type EngineKind, EngineRegistry } from './engines/registry.js'
+export {
+  type BatchItem,
+  type BatchResult,
+  type BytesLike,
+  type CipherOptions,
+  type CreateKeyOptions,
+  type EncryptResult,
+  type KeyInfo,
+  Plaintext,
+  type SignOptions,
+} from './engines/transit/client-types.js'
+export { KEY_TYPES, type KeyType, TransitClient } from './engines/transit/index.js'
+export {
+  createUserpassBackend,
+  DEFAULT_SCRYPT_PARAMS,
+  type PasswordHasher,
+  type ScryptHasherOptions,
+  type ScryptKdf,
+  type ScryptParams,
+  scryptHasher,
+  type UserpassOptions,
+} from './engines/userpass/index.js'
 export * from './errors.js'
 export type { VaultEvents } from './events.js'
 export * from './framework/index.js'

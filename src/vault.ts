@@ -6,6 +6,8 @@
  */
 import { EventEmitter } from 'eventemitter3'
 import { Barrier } from './barrier/barrier.js'
+import { LoginClient } from './client/login.js'
+import { TokenScope } from './client/with-token.js'
 import { type Clock, systemClock } from './clock.js'
 import {
   ExpirationManager,
@@ -14,6 +16,7 @@ import {
 } from './core/expiration/expiration-manager.js'
 import { GenerateRoot } from './core/generate-root.js'
 import type { Backend, ConnectionInfo, LogicalRequest, LogicalResponse, Operation } from './core/logical.js'
+import { createLoginToken } from './core/login.js'
 import { type MountInput, MountService, SYSTEM_DEFAULT_TTL } from './core/mount-service.js'
 import { type MountEntry, routePrefix } from './core/mounts.js'
 import { PolicyStore } from './core/policy-store.js'
@@ -26,6 +29,7 @@ import { type TokenEntry, TokenStore } from './core/token-store.js'
 import { ResponseWrapper } from './core/wrapping.js'
 import { getDefaultCrypto } from './crypto/index.js'
 import type { CryptoProvider } from './crypto/provider.js'
+import { createAppRoleBackend } from './engines/approle/index.js'
 import { createCubbyholeBackend } from './engines/cubbyhole/index.js'
 import { KvClient, type KvClientOptions } from './engines/kv/client.js'
 import { createKvBackend } from './engines/kv/index.js'
@@ -35,6 +39,9 @@ import { createSystemBackend } from './engines/sys/index.js'
 import { createOperatorBackend, OPERATOR_PATHS } from './engines/sys/operator.js'
 import { wrappedEnvelope } from './engines/sys/wrapping.js'
 import { createTokenBackend, formatAuth, type TokenCore, tokenAddressAllowed } from './engines/token/index.js'
+import { TransitClient } from './engines/transit/client.js'
+import { createTransitBackend } from './engines/transit/index.js'
+import { createUserpassBackend, type PasswordHasher } from './engines/userpass/index.js'
 import {
   errorToHttp,
   InternalError,
@@ -77,6 +84,11 @@ export interface VaultOptions {
   maxLeaseTtl?: number | string
   /** Tuning of the lease manager (revocation retries, batch size); Vault's values by default. */
   leases?: LeaseOptions
+  /**
+   * How the `userpass` auth method hashes passwords. Default: scrypt N=2^15, r=8, p=1 (`scryptHasher`)
+   * over this vault's crypto provider. Parameters are stored with each hash, so they can change.
+   */
+  passwordHasher?: PasswordHasher
 }
 
 /**
@@ -208,7 +220,7 @@ export class Vault extends EventEmitter<VaultEvents> {
     // The lease manager owns token expiry: every service token gets a lease whose timer revokes it,
     // token renewals move that lease, and a revoked token queues the revocation of its leases.
     this.#tokens.revokeExpiredOnLookup = false
-    this.#tokens.onCreate((entry) => this.#leases.registerToken(entry))
+    this.#tokens.onCreate((entry, { auth }) => this.#leases.registerToken(entry, auth))
     this.#tokens.onExpiryChange((entry) => this.#leases.tokenExpiryChanged(entry))
     this.#tokens.onRevoke((entry) => this.#leases.revokeByToken(entry))
     // A revoked token takes its cubbyhole with it.
@@ -266,10 +278,21 @@ export class Vault extends EventEmitter<VaultEvents> {
       factory: createCubbyholeBackend,
     })
     this.engines.register({ type: 'kv', kind: 'secret', factory: createKvBackend })
+    this.engines.register({ type: 'approle', kind: 'auth', factory: createAppRoleBackend })
+    const passwordHasher = options.passwordHasher
+    this.engines.register({
+      type: 'userpass',
+      kind: 'auth',
+      factory: (config) => createUserpassBackend(config, passwordHasher ? { hasher: passwordHasher } : {}),
+    })
+    this.engines.register({ type: 'transit', kind: 'secret', factory: createTransitBackend })
     const tokenCore: TokenCore = {
       tokens: this.#tokens,
       clock: this.clock,
       policyExists: (name) => this.#policies.exists(name),
+      // Tokens an auth method made renew through that method (Vault's ExpirationManager.RenewToken).
+      renewLogin: (entry, increment, connection) =>
+        this.#leases.renewToken(entry, increment, connection ? { connection } : {}),
     }
     this.engines.register({
       type: 'token',
@@ -353,6 +376,54 @@ export class Vault extends EventEmitter<VaultEvents> {
   kv(mount: string, options: { token?: string } & KvClientOptions = {}): KvClient {
     const { token, ...rest } = options
     return new KvClient((r) => this.request(r), mount, token, rest)
+  }
+
+  /**
+   * A typed client for the transit engine mounted at `mount` — a thin layer over {@link Vault.request}.
+   *
+   * @example
+   * ```ts
+   * await vault.request({ method: 'POST', path: 'sys/mounts/transit', data: { type: 'transit' }, token })
+   * const transit = vault.transit('transit', { token })
+   * await transit.createKey('orders')
+   * const { ciphertext } = await transit.encrypt('orders', 'card-4242') // 'vault:v1:…'
+   * const plaintext = await transit.decrypt('orders', ciphertext)        // .text() → 'card-4242'
+   * ```
+   */
+  transit(mount = 'transit', options: { token?: string } = {}): TransitClient {
+    return new TransitClient((r) => this.request(r), mount, options.token)
+  }
+
+  /**
+   * Typed logins — AppRole and userpass — over {@link Vault.request}: each answers the new token and
+   * Vault's `auth` block.
+   *
+   * @example
+   * ```ts
+   * const { token, auth } = await vault.login.appRole({ roleId, secretId })
+   * auth.policies // ['default', 'myapp']
+   * const { token: bobs } = await vault.login.userpass('bob', 'correct horse battery staple')
+   * ```
+   */
+  get login(): LoginClient {
+    return new LoginClient((r) => this.request(r))
+  }
+
+  /**
+   * A handle whose requests all carry `token`: `request()` and `kv(mount)` with the token filled in.
+   * The token's policies apply as to any request.
+   *
+   * @example
+   * ```ts
+   * const { token } = await vault.login.appRole({ roleId, secretId })
+   * const app = vault.withToken(token)
+   * const stripe = await app.kv('secret').get('myapp/stripe')
+   * await app.request({ method: 'POST', path: 'auth/token/renew-self' })
+   * ```
+   * @throws {TypeError} for an empty token.
+   */
+  withToken(token: string): TokenScope {
+    return new TokenScope((r) => this.request(r), token)
   }
 
   /** `true` while sealed. */
@@ -504,8 +575,11 @@ export class Vault extends EventEmitter<VaultEvents> {
       // An envelope with an error status (KV v2's deleted version: 404 with its metadata) is thrown,
       // carrying the envelope, so that every status ≥ 400 reaches in-process callers as a VaultError.
       if (status >= 400) {
-        const code = status === 404 ? 'ERR_NOT_FOUND' : 'ERR_INVALID_REQUEST'
-        throw new VaultError(code, status, 'not found', { errors: [], response: body })
+        const [code, message] =
+          status === 404
+            ? (['ERR_NOT_FOUND', 'not found'] as const)
+            : (['ERR_INVALID_REQUEST', `request failed with status ${status}`] as const)
+        throw new VaultError(code, status, message, { errors: [], response: body })
       }
       return body as VaultResponse<T>
     }
@@ -635,7 +709,13 @@ export class Vault extends EventEmitter<VaultEvents> {
       }
     }
     try {
-      const resp = await route.backend.handleRequest(lreq)
+      let resp = await route.backend.handleRequest(lreq)
+      if (resp?.auth) {
+        // A login (an unauthenticated path answering with `auth`) gets its token here; only the token
+        // store may answer `auth` anywhere else (Vault: "unexpected Auth response for non-token backend").
+        if (unauthenticated) resp = await this.#login(lreq, route, resp)
+        else if (route.prefix !== 'auth/token/') throw new InternalError('unexpected auth response')
+      }
       return await this.#respond(requestId, lreq, route, resp)
     } finally {
       if (revokeAfterRequest && entry) await this.#tokens.revokeTree(entry.id)
@@ -686,6 +766,32 @@ export class Vault extends EventEmitter<VaultEvents> {
     }
   }
 
+  /**
+   * The login flow's last step (Vault's `handleLoginRequest`): an auth method accepted the credentials
+   * and answered `auth`; the core creates the token (see `core/login.ts`) and answers its auth block.
+   * Only auth mounts other than `auth/token/` log in; a login may not hand out a leased secret.
+   */
+  async #login(req: LogicalRequest, route: Route, resp: LogicalResponse): Promise<LogicalResponse> {
+    if (route.entry.table !== 'auth' || route.prefix === 'auth/token/' || resp.secret || !resp.auth) {
+      throw new InternalError('unexpected login response')
+    }
+    const { auth, warnings } = await createLoginToken(
+      { tokens: this.#tokens, clock: this.clock },
+      {
+        path: route.prefix + req.path,
+        mount: route.entry,
+        limits: {
+          defaultLeaseTtl: () => this.#mounts.defaultTtl(route.entry),
+          maxLeaseTtl: () => this.#mounts.maxTtl(route.entry),
+        },
+        auth: resp.auth,
+      },
+    )
+    req.displayName = auth.displayName
+    const allWarnings = [...(resp.warnings ?? []), ...warnings]
+    return { ...resp, auth, ...(allWarnings.length > 0 ? { warnings: allWarnings } : {}) }
+  }
+
   /** A renew or revoke from the lease manager, routed to the backend mounted at the lease's path. */
   async #leaseRequest(req: LeaseRouteRequest): Promise<LogicalResponse | null> {
     const route = this.#mounts.match(req.path)
@@ -700,11 +806,12 @@ export class Vault extends EventEmitter<VaultEvents> {
       null,
       route.entry.type,
       route.entry.accessor,
-      undefined,
+      req.connection,
       0,
       route,
     )
     lreq.secret = req.secret
+    if (req.auth) lreq.auth = req.auth
     return route.backend.handleRequest(lreq)
   }
 

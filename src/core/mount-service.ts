@@ -9,7 +9,7 @@ import type { Clock } from '../clock.js'
 import type { CryptoProvider } from '../crypto/provider.js'
 import type { EngineKind, EngineRegistry } from '../engines/registry.js'
 import { InvalidRequestError, VaultError } from '../errors.js'
-import { parseDuration } from '../framework/duration.js'
+import { goQuote, parseDuration } from '../framework/duration.js'
 import { type Storage, StorageView } from '../storage/view.js'
 import { uuid } from '../util/encoding.js'
 import { KeyedLock } from '../util/lock.js'
@@ -223,8 +223,12 @@ export class MountService {
         for (const p of PROTECTED_MOUNTS) {
           if (path.startsWith(p)) throw new VaultError('ERR_PERMISSION_DENIED', 403, `cannot mount "${path}"`)
         }
-      } else if (path.startsWith('token/')) {
-        throw new VaultError('ERR_PERMISSION_DENIED', 403, `cannot mount "${path}"`)
+      } else {
+        // Vault's handleEnableAuth / enableCredential. `token/` itself is refused by the conflict check.
+        if (options?.version) {
+          throw new InvalidRequestError(`auth method ${goQuote(type)} does not allow setting a version`)
+        }
+        if (type === 'token') throw new InvalidRequestError('token credential backend cannot be instantiated')
       }
       validateMountPath(path)
       const def = this.opts.registry.get(KIND[table], type)
@@ -270,7 +274,11 @@ export class MountService {
       const entry = this.tables[table].find((e) => e.path === p)
       if (!entry) return
       if (this.opts.registry.get(KIND[table], entry.type)?.singleton) {
-        throw new InvalidRequestError(`cannot unmount "${p}"`)
+        throw new InvalidRequestError(
+          table === 'auth' && entry.type === 'token'
+            ? 'token credential backend cannot be disabled'
+            : `cannot unmount "${p}"`,
+        )
       }
       await this.opts.hooks?.beforeUnmount?.(entry)
       const remaining = this.tables[table].filter((e) => e !== entry)
@@ -489,8 +497,12 @@ export function parseMountConfig(
     }
     config.listing_visibility = input.listing_visibility
   }
-  if (table === 'auth')
-    config.token_type =
-      typeof input.token_type === 'string' && input.token_type ? input.token_type : 'default-service'
+  if (table === 'auth') {
+    const tokenType = input.token_type ?? ''
+    if (!['', 'default-service', 'default-batch', 'service', 'batch'].includes(tokenType as string)) {
+      throw new InvalidRequestError("invalid value for 'token_type'")
+    }
+    config.token_type = (tokenType as string) || 'default-service'
+  }
   return config
 }

@@ -34,6 +34,7 @@ import type { StorageView } from '../storage/view.js'
 import { randomBase62, toBase64, toHex, utf8 } from '../util/encoding.js'
 import { KeyedLock } from '../util/lock.js'
 import { BatchTokenSealer, isBatchToken } from './batch-token.js'
+import type { AuthInfo } from './logical.js'
 import { TOKEN_REVOCATION_PENDING, TokenTree } from './token-tree.js'
 
 export { BATCH_TOKEN_PREFIX, isBatchToken } from './batch-token.js'
@@ -145,6 +146,12 @@ export interface TokenCreateParams {
   /** Default `true` (forced `false` for batch tokens and tokens without a TTL). */
   renewable?: boolean
   entityId?: string
+  /**
+   * The `auth` an auth method returned for the login that creates this token. Not part of the token: it
+   * is handed to the {@link TokenStore.onCreate} hooks, and the lease manager keeps it with the token's
+   * lease, so that a renewal can go back to the method with it (Vault's lease entry `Auth`).
+   */
+  auth?: AuthInfo
 }
 
 /** Options of {@link TokenStore.lookup}. */
@@ -182,10 +189,10 @@ export type ExpiryListener = (entry: TokenEntry) => unknown
 
 /**
  * Called for every service token created through {@link TokenStore.create}, after it is stored (the lease
- * manager registers the token's lease). A hook that throws undoes the creation: the token is revoked
- * and the error is rethrown.
+ * manager registers the token's lease), with the login's `auth` when a login created it. A hook that
+ * throws undoes the creation: the token is revoked and the error is rethrown.
  */
-export type CreateHook = (entry: TokenEntry) => Promise<void> | void
+export type CreateHook = (entry: TokenEntry, context: { auth?: AuthInfo }) => Promise<void> | void
 
 interface AccessorIndex {
   salted_id: string
@@ -447,7 +454,8 @@ export class TokenStore {
     }
     await this.store(entry)
     try {
-      for (const hook of [...this.#createHooks]) await hook(entry)
+      const context = params.auth ? { auth: params.auth } : {}
+      for (const hook of [...this.#createHooks]) await hook(entry, context)
     } catch (err) {
       // As Vault when registering the token's lease fails: the token must not outlive the failure.
       await this.#tree.revokeTree(salted).catch(() => undefined)
@@ -578,7 +586,8 @@ export class TokenStore {
 
   /**
    * Sets a token's expiry — the one way `expire_time` changes after creation. With `renewal`, also
-   * records the renewal time. Tells the {@link TokenStore.onExpiryChange} listeners.
+   * records the renewal time. Tells the {@link TokenStore.onExpiryChange} listeners, unless `notify` is
+   * `false` (the lease manager, renewing a login token's lease itself, has already moved the lease).
    *
    * @param expireTime ms since the epoch; 0 = never.
    * @returns the updated entry, or `null` when the token no longer exists.
@@ -586,7 +595,7 @@ export class TokenStore {
   async setExpiry(
     entry: TokenEntry,
     expireTime: number,
-    options: { renewal?: boolean } = {},
+    options: { renewal?: boolean; notify?: boolean } = {},
   ): Promise<TokenEntry | null> {
     if (entry.type === 'batch') throw new InvalidRequestError('batch tokens cannot be renewed')
     const salted = this.saltedId(entry.id)
@@ -598,7 +607,9 @@ export class TokenStore {
       await this.#write(salted, current)
       return current
     })
-    if (updated) for (const listener of [...this.#expiryListeners]) await listener(updated)
+    if (updated && options.notify !== false) {
+      for (const listener of [...this.#expiryListeners]) await listener(updated)
+    }
     return updated
   }
 

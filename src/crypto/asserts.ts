@@ -94,3 +94,65 @@ export function agcmArgs(key: unknown, nonce: unknown, data: unknown, aad: unkno
   }
   if (aad !== undefined) abytes(aad, 'aad')
 }
+
+/** The message both providers throw when a ChaCha20-Poly1305 / XChaCha20-Poly1305 tag does not verify. */
+export const CHACHA_AUTH_FAILED = 'chacha20-poly1305: authentication failed'
+
+/** Poly1305 tag length in bytes. */
+export const POLY1305_TAG_LENGTH = 16
+
+/**
+ * Asserts the arguments shared by (X)ChaCha20-Poly1305 seal and open: a 32-byte key, a 12-byte (or
+ * 24-byte for XChaCha) nonce, the data (at least one tag long when `sealed`), and optional AAD.
+ *
+ * @throws TypeError on a non-`Uint8Array` argument; RangeError on a wrong length.
+ * @example
+ * ```ts
+ * achachaArgs(key, nonce, 24, sealed, aad, true)
+ * ```
+ */
+export function achachaArgs(
+  key: unknown,
+  nonce: unknown,
+  nonceLength: 12 | 24,
+  data: unknown,
+  aad: unknown,
+  sealed: boolean,
+): void {
+  abytes(key, 'key', 32)
+  abytes(nonce, 'nonce', nonceLength)
+  const d = abytes(data, sealed ? 'sealed' : 'plaintext')
+  if (sealed && d.length < POLY1305_TAG_LENGTH) {
+    throw new RangeError(
+      `"sealed" expected at least ${POLY1305_TAG_LENGTH} bytes (the tag), got length=${d.length}`,
+    )
+  }
+  if (aad !== undefined) abytes(aad, 'aad')
+}
+
+/**
+ * Asserts an HKDF output length: 1 to 255 × 32 bytes (RFC 5869 §2.3 for SHA-256).
+ *
+ * @throws TypeError / RangeError on a bad length.
+ * @example
+ * ```ts
+ * ahkdfLength(64)
+ * ```
+ */
+export function ahkdfLength(length: unknown): number {
+  const n = anumber(length, 'length')
+  if (n < 1 || n > 255 * 32) throw new RangeError(`"length" expected 1 to ${255 * 32}, got ${n}`)
+  return n
+}
+
+/**
+ * Message of the error a provider throws for an operation it cannot perform.
+ *
+ * @example
+ * ```ts
+ * throw new Error(unsupported('noble', 'RSA PKCS #1 v1.5 decryption'))
+ * ```
+ */
+export function unsupported(provider: string, what: string): string {
+  return `unsupported: ${what} is not available in the ${provider} crypto provider`
+}

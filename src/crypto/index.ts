@@ -6,10 +6,19 @@
  */
 
 import { nobleCrypto } from './noble.js'
-import type { CryptoProvider } from './provider.js'
+import { CRYPTO_PROVIDER_METHODS, type CryptoProvider } from './provider.js'
 
+export { HASH_NAMES, type HashName, hashInfo, isHashName } from './hashes.js'
 export { nobleCrypto } from './noble.js'
-export type { CryptoProvider } from './provider.js'
+export {
+  CRYPTO_PROVIDER_METHODS,
+  type CryptoProvider,
+  type EcdsaCurve,
+  type RsaEncryptionPadding,
+  type RsaSignatureOptions,
+  type RsaSignOptions,
+  type RsaVerifyOptions,
+} from './provider.js'
 
 let defaultCrypto: CryptoProvider = nobleCrypto
 
@@ -36,19 +45,11 @@ export function getDefaultCrypto(): CryptoProvider {
  * ```
  */
 export function setDefaultCrypto(provider: CryptoProvider): void {
-  const methods = [
-    'randomBytes',
-    'aesGcmEncrypt',
-    'aesGcmDecrypt',
-    'hmacSha256',
-    'sha256',
-    'timingSafeEqual',
-  ] as const
   if (
     typeof provider !== 'object' ||
     provider === null ||
     typeof provider.name !== 'string' ||
-    methods.some((m) => typeof provider[m] !== 'function')
+    CRYPTO_PROVIDER_METHODS.some((m) => typeof provider[m] !== 'function')
   ) {
     throw new TypeError('"provider" expected a CryptoProvider')
   }

@@ -29,7 +29,7 @@ import { InternalError, InvalidRequestError, SealedError, VaultError } from '../
 import { goQuote } from '../../framework/duration.js'
 import { randomBase62 } from '../../util/encoding.js'
 import { KeyedLock } from '../../util/lock.js'
-import type { LogicalResponse } from '../logical.js'
+import type { AuthInfo, ConnectionInfo, LogicalResponse } from '../logical.js'
 import type { TokenEntry } from '../token-store.js'
 import { ExpiryScheduler, yieldToEventLoop } from './expiry-scheduler.js'
 import {
@@ -43,10 +43,12 @@ import {
   isUnrecoverable,
   joinLeaseId,
   type LeaseEntry,
+  loginAuthOf,
   lookupData,
   renewRefusal,
   safeErrorText,
   secretOf,
+  storedLoginAuth,
 } from './lease-entry.js'
 import { LeaseStore } from './lease-store.js'
 import { restoreLeases } from './restore.js'
@@ -59,6 +61,7 @@ import type {
   RegisteredLease,
   RegisterInput,
   TidyLeasesResult,
+  TokenRenewal,
 } from './types.js'
 
 export type * from './types.js'
@@ -290,9 +293,9 @@ export class ExpirationManager {
   /**
    * Registers a service token's lease (Vault's `RegisterAuth`): ID `<creation path>/<salted token ID>`,
    * expiring with the token (root tokens made without a TTL get a lease that never expires). Batch tokens
-   * have no lease.
+   * have no lease. A login's `auth` is kept with the lease for {@link ExpirationManager.renewToken}.
    */
-  async registerToken(entry: TokenEntry): Promise<void> {
+  async registerToken(entry: TokenEntry, login?: AuthInfo): Promise<void> {
     if (entry.type !== 'service') return
     const salted = this.#deps.tokens.saltedId(entry.id)
     const leaseId = joinLeaseId(entry.path, salted)
@@ -304,7 +307,11 @@ export class ExpirationManager {
       path: entry.path,
       data: null,
       secret: null,
-      auth: { ttl: entry.ttl, renewable: entry.renewable },
+      auth: {
+        ttl: entry.ttl,
+        renewable: entry.renewable,
+        ...(login ? { login: storedLoginAuth(login) } : {}),
+      },
       issue_time: entry.issue_time || this.#deps.clock.now(),
       expire_time: entry.expire_time,
       last_renewal_time: 0,
@@ -339,6 +346,83 @@ export class ExpirationManager {
       return granted
     })
     if (ttl !== null) this.#deps.emit('lease:renewed', { leaseId, ttl })
+  }
+
+  /**
+   * Renews a login token (Vault's `RenewToken` for tokens an auth method made): the lease must be
+   * renewable; the method that issued the token is asked (its `authRenew`, with the auth it returned at
+   * login — it may refuse, e.g. when the role or user is gone, or answer with current TTLs); then the TTL
+   * is calculated against that mount's limits from the lease's issue time, as at login. Returns `null`
+   * when the method answers nothing (Vault then renews nothing and answers 204).
+   *
+   * @throws {InvalidRequestError} 400 `invalid lease ID`, `lease expired`, `lease is not renewable`.
+   * @throws {VaultError} the method's refusal as `failed to renew entry: …` (its status kept, 500 for
+   *   plain errors), or 500 `past the max TTL, cannot renew`.
+   * @example
+   * ```ts
+   * const renewal = await leases.renewToken(entry, 3600)
+   * renewal?.ttl // 3600, or less when capped (see renewal.warnings)
+   * ```
+   */
+  async renewToken(
+    entry: TokenEntry,
+    increment = 0,
+    options: { connection?: ConnectionInfo } = {},
+  ): Promise<TokenRenewal | null> {
+    const leaseId = this.tokenLeaseId(entry)
+    const result = await this.#locks.run(leaseId, async () => {
+      this.#touch(leaseId)
+      const le = await this.#store.load(leaseId)
+      if (!le?.auth) throw new InvalidRequestError('invalid lease ID')
+      const now = this.#deps.clock.now()
+      const refusal = renewRefusal(le, now)
+      if (refusal !== null) throw new InvalidRequestError(refusal)
+      const auth = loginAuthOf(le)
+      if (!auth) throw new InvalidRequestError("this auth type doesn't support renew")
+      let resp: LogicalResponse | null
+      try {
+        resp = await this.#deps.route({
+          operation: 'renew',
+          path: le.path,
+          auth,
+          data: {},
+          ...(options.connection ? { connection: options.connection } : {}),
+        })
+      } catch (err) {
+        if (err instanceof SealedError) throw err
+        throw renewFailure(err)
+      }
+      if (!resp?.auth) return null
+      const limits = this.#deps.limits(le.path)
+      if (!limits) throw new InternalError('unable to retrieve system view from router')
+      const renewed = resp.auth
+      const { ttl, warnings } = calculateTtl({
+        system: limits,
+        now,
+        increment,
+        backendTtl: renewed.ttl ?? 0,
+        period: renewed.period ?? 0,
+        backendMaxTtl: renewed.maxTtl ?? 0,
+        explicitMaxTtl: renewed.explicitMaxTtl ?? 0,
+        startTime: le.issue_time,
+      })
+      const expire = now + ttl * 1000
+      const updated = await this.#deps.tokens.setExpiry(entry, expire, { renewal: true, notify: false })
+      if (!updated) throw new InvalidRequestError('invalid lease ID')
+      le.auth = { ttl, renewable: le.auth.renewable, login: storedLoginAuth({ ...auth, ...renewed }) }
+      le.expire_time = expire
+      le.last_renewal_time = updated.last_renewal_time || now
+      await this.#store.persist(le)
+      this.#scheduler.set(leaseId, expire)
+      return {
+        entry: updated,
+        ttl,
+        auth: { ...auth, ...renewed, ttl },
+        warnings: [...(resp.warnings ?? []), ...warnings],
+      }
+    })
+    if (result) this.#deps.emit('lease:renewed', { leaseId, ttl: result.ttl })
+    return result
   }
 
   /**
@@ -747,6 +831,17 @@ export class ExpirationManager {
     this.#retries.delete(leaseId)
     this.#irrevocable.delete(leaseId)
   }
+}
+
+/**
+ * An auth method refused a renewal: Vault's `failed to renew entry: …`, with the method's status (500 for
+ * an error without one) and only its client-worded text.
+ */
+function renewFailure(err: unknown): VaultError {
+  const message = `failed to renew entry: ${err instanceof VaultError ? err.message : 'internal error'}`
+  const status = err instanceof VaultError ? err.statusCode : 500
+  const code = err instanceof VaultError ? err.code : 'ERR_INTERNAL'
+  return new VaultError(code, status, message, { cause: err, errors: [message] })
 }
 
 /** A prefix revocation's failure: 400 with Vault's `failed to revoke "<id>" (n / total): …`. */

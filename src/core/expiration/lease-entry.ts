@@ -8,7 +8,7 @@
 
 import { VaultError } from '../../errors.js'
 import { rfc3339 } from '../../util/encoding.js'
-import type { SecretInfo } from '../logical.js'
+import type { AuthInfo, SecretInfo } from '../logical.js'
 import type { TokenType } from '../token-store.js'
 
 /** Lease entries, keyed by lease ID, below the barrier (Vault's `sys/expire/id/`). */
@@ -38,6 +38,82 @@ export interface StoredAuth {
   /** TTL granted at the last issue or renewal, seconds. */
   ttl: number
   renewable: boolean
+  /** For tokens made by a login: the auth method's answer, handed back to it on renewal. */
+  login?: StoredLoginAuth
+}
+
+/**
+ * What a login token's lease keeps of the auth method's `auth` (Vault keeps the whole `Auth` in the lease
+ * entry): the method's renew handler gets it back, e.g. AppRole's `role_name` in the internal data and
+ * userpass's `username` in the metadata. Durations in seconds. Behind the barrier, like every lease.
+ */
+export interface StoredLoginAuth {
+  policies: string[]
+  token_policies: string[]
+  metadata: Record<string, string> | null
+  internal_data: Record<string, unknown> | null
+  display_name: string
+  max_ttl: number
+  explicit_max_ttl: number
+  period: number
+  num_uses: number
+  no_default_policy: boolean
+  bound_cidrs: string[]
+}
+
+/**
+ * The stored form of a login's `auth`.
+ *
+ * @example
+ * ```ts
+ * storedLoginAuth({ policies: ['default', 'web'], metadata: { username: 'bob' } }).metadata // { username: 'bob' }
+ * ```
+ */
+export function storedLoginAuth(auth: AuthInfo): StoredLoginAuth {
+  return {
+    policies: [...(auth.policies ?? [])],
+    token_policies: [...(auth.tokenPolicies ?? auth.policies ?? [])],
+    metadata: auth.metadata ? { ...auth.metadata } : null,
+    internal_data: auth.internalData ? structuredClone(auth.internalData) : null,
+    display_name: auth.displayName ?? '',
+    max_ttl: auth.maxTtl ?? 0,
+    explicit_max_ttl: auth.explicitMaxTtl ?? 0,
+    period: auth.period ?? 0,
+    num_uses: auth.numUses ?? 0,
+    no_default_policy: auth.noDefaultPolicy ?? false,
+    bound_cidrs: [...(auth.boundCidrs ?? [])],
+  }
+}
+
+/**
+ * The `auth` a renewal hands back to the auth method that made a login token (`req.auth`): what the
+ * method returned at login, with the TTL granted at the last issue or renewal. The client token is not
+ * included (Vault passes it only to the token store).
+ *
+ * @example
+ * ```ts
+ * loginAuthOf(entry)?.internalData // { role_name: 'myapp' }
+ * ```
+ */
+export function loginAuthOf(le: Pick<LeaseEntry, 'auth'>): AuthInfo | null {
+  const stored = le.auth
+  if (!stored?.login) return null
+  const l = stored.login
+  return {
+    policies: [...l.policies],
+    tokenPolicies: [...l.token_policies],
+    ...(l.metadata ? { metadata: { ...l.metadata } } : {}),
+    ...(l.internal_data ? { internalData: structuredClone(l.internal_data) } : {}),
+    displayName: l.display_name,
+    ttl: stored.ttl,
+    maxTtl: l.max_ttl,
+    explicitMaxTtl: l.explicit_max_ttl,
+    period: l.period,
+    numUses: l.num_uses,
+    noDefaultPolicy: l.no_default_policy,
+    boundCidrs: [...l.bound_cidrs],
+    renewable: stored.renewable,
+  }
 }
 
 /**

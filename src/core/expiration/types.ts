@@ -8,7 +8,7 @@ import type { Clock } from '../../clock.js'
 import type { TtlLimits } from '../../engines/token/ttl.js'
 import type { VaultEvents } from '../../events.js'
 import type { Storage } from '../../storage/view.js'
-import type { LogicalResponse, SecretInfo } from '../logical.js'
+import type { AuthInfo, ConnectionInfo, LogicalResponse, SecretInfo } from '../logical.js'
 import type { TokenEntry, TokenStore } from '../token-store.js'
 
 /** The lease events the manager emits on the vault. */
@@ -19,14 +19,31 @@ export type LeaseEventName =
   | 'lease:expired'
   | 'lease:irrevocable'
 
-/** A renew or revoke the manager sends to the mount that issued a secret. */
+/** A renew or revoke the manager sends to the mount that issued a secret (or a login token). */
 export interface LeaseRouteRequest {
   operation: 'renew' | 'revoke'
   /** The lease's full request path (mount prefix included). */
   path: string
-  secret: SecretInfo
+  /** A secret's lease: the secret. */
+  secret?: SecretInfo
+  /** A login token's renewal: the auth the method returned at login (`req.auth`). */
+  auth?: AuthInfo
   /** The data the secret was issued with. */
   data: Record<string, unknown>
+  /** The renewing caller's address (a method may check it against its CIDR bindings). */
+  connection?: ConnectionInfo
+}
+
+/** A renewed login token (`ExpirationManager.renewToken`). */
+export interface TokenRenewal {
+  /** The token entry with its new expiry. */
+  entry: TokenEntry
+  /** The TTL granted, seconds. */
+  ttl: number
+  /** The auth the method answered with (its period and explicit max TTL apply). */
+  auth: AuthInfo
+  /** Vault's TTL-capping warnings, and the method's own. */
+  warnings: string[]
 }
 
 /** What the manager needs of the core. */

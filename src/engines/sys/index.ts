@@ -5,6 +5,7 @@
  */
 import { FrameworkBackend } from '../../framework/backend.js'
 import { definePath } from '../../framework/path.js'
+import { authPaths } from './auth.js'
 import { capabilityPaths } from './capabilities.js'
 import type { SystemCore } from './core.js'
 import { leasePaths } from './leases.js'
@@ -23,6 +24,8 @@ export function createSystemBackend(core: SystemCore): FrameworkBackend {
         'seal',
         'remount',
         'mounts/auth/*',
+        // sys/auth/:path and sys/auth/:path/tune (enable, read, disable, tune); not the sys/auth list.
+        'auth/*',
         'revoke-prefix/*',
         'revoke-force/*',
         'leases/revoke-prefix/*',
@@ -34,6 +37,7 @@ export function createSystemBackend(core: SystemCore): FrameworkBackend {
     },
     paths: [
       ...mountPaths(core.mounts),
+      ...authPaths(core.mounts),
       ...policyPaths(core.policies),
       ...capabilityPaths(core.tokens, core.policies),
       ...wrappingPaths(core.wrapper),

@@ -180,3 +180,109 @@ export function tokenAddressAllowed(entry: TokenEntry, remoteAddress: string | u
   if (entry.ttl === 0 || entry.bound_cidrs.length === 0) return true
   return remoteAddrAllowed(entry.bound_cidrs, remoteAddress)
 }
+
+/** Go's `net.ParseCIDR`: an address with a mandatory `/bits` mask; `null` when invalid. */
+function parseCidr(s: string): IpNet | null {
+  return s.includes('/') ? parseNet(s) : null
+}
+
+/** Go's `net.ParseIP`: an address without a mask; `null` when invalid. */
+function parseIp(s: string): IpNet | null {
+  return s.includes('/') ? null : parseNet(s)
+}
+
+/**
+ * Vault's `cidrutil.ValidateCIDRListSlice`: every block must be a CIDR (address and mask; surrounding
+ * spaces allowed).
+ *
+ * @example
+ * ```ts
+ * validateCidrList(['10.0.0.0/8'])  // ok
+ * validateCidrList(['10.0.0.1'])    // throws: invalid CIDR address: 10.0.0.1
+ * ```
+ * @throws {Error} `missing CIDR blocks that needs validation`, or Go's `invalid CIDR address: <s>`.
+ */
+export function validateCidrList(blocks: readonly string[]): void {
+  if (blocks.length === 0) throw new Error('missing CIDR blocks that needs validation')
+  for (const block of blocks) {
+    if (!parseCidr(block.trim())) throw new Error(`invalid CIDR address: ${block.trim()}`)
+  }
+}
+
+/**
+ * Vault's `cidrutil.IPBelongsToCIDRBlocksSlice`: does `ip` (an address, no mask) fall in one of `cidrs`?
+ * Returns Vault's error text instead of throwing, because its callers word the refusal themselves.
+ *
+ * @example
+ * ```ts
+ * ipBelongsToCidrs('10.1.2.3', ['10.0.0.0/8']) // { belongs: true, error: null }
+ * ipBelongsToCidrs('bogus', ['10.0.0.0/8'])    // { belongs: false, error: 'invalid IP address' }
+ * ```
+ */
+export function ipBelongsToCidrs(
+  ip: string | undefined,
+  cidrs: readonly string[],
+): { belongs: boolean; error: string | null } {
+  if (!ip) return { belongs: false, error: 'missing IP address' }
+  if (cidrs.length === 0) return { belongs: false, error: 'missing CIDR blocks to be checked against' }
+  const addr = parseIp(ip)
+  if (!addr) return { belongs: false, error: 'invalid IP address' }
+  for (const cidr of cidrs) {
+    const net = parseCidr(cidr)
+    if (!net) return { belongs: false, error: `invalid CIDR address: ${cidr}` }
+    if (contains(net, addr)) return { belongs: true, error: null }
+  }
+  return { belongs: false, error: null }
+}
+
+function isZeroAddress(net: IpNet): boolean {
+  return net.bytes.every((b) => b === 0)
+}
+
+/** Vault's `cidrutil.Subset`: is every address of `cidr2` inside `cidr1`? */
+function subset(cidr1: string, cidr2: string): boolean {
+  const net1 = parseCidr(cidr1)
+  if (!net1) {
+    throw new Error(
+      `failed to parse the CIDR to be checked against: ${goQuote(`invalid CIDR address: ${cidr1}`)}`,
+    )
+  }
+  if (!isZeroAddress(net1) && net1.bits === 0) {
+    throw new Error('CIDR to be checked against is not in its canonical form')
+  }
+  const net2 = parseCidr(cidr2)
+  if (!net2) {
+    throw new Error(
+      `failed to parse the CIDR that needs to be checked: ${goQuote(`invalid CIDR address: ${cidr2}`)}`,
+    )
+  }
+  if (!isZeroAddress(net2) && net2.bits === 0) {
+    throw new Error('CIDR that needs to be checked is not in its canonical form')
+  }
+  if (net2.bits < net1.bits) return false
+  return contains(net1, net2)
+}
+
+/**
+ * Vault's `cidrutil.SubsetBlocks`: is each block of `blocks` inside at least one block of `against`?
+ *
+ * @example
+ * ```ts
+ * subsetBlocks(['10.0.0.0/8'], ['10.1.0.0/16']) // { subset: true, error: null }
+ * subsetBlocks(['10.0.0.0/8'], ['11.0.0.0/16']) // { subset: false, error: null }
+ * ```
+ */
+export function subsetBlocks(
+  against: readonly string[],
+  blocks: readonly string[],
+): { subset: boolean; error: string | null } {
+  if (against.length === 0 || blocks.length === 0) return { subset: false, error: 'missing CIDR blocks' }
+  try {
+    for (const block of blocks) {
+      if (!against.some((a) => subset(a, block))) return { subset: false, error: null }
+    }
+  } catch (e) {
+    return { subset: false, error: (e as Error).message }
+  }
+  return { subset: true, error: null }
+}

@@ -6,8 +6,9 @@
  * @module
  */
 import type { Clock } from '../../clock.js'
-import type { SystemView } from '../../core/logical.js'
-import type { TokenStore } from '../../core/token-store.js'
+import type { TokenRenewal } from '../../core/expiration/types.js'
+import type { ConnectionInfo, SystemView } from '../../core/logical.js'
+import type { TokenEntry, TokenStore } from '../../core/token-store.js'
 
 /**
  * The core as the token backend sees it.
@@ -22,6 +23,12 @@ export interface TokenCore {
   /** Does an ACL policy of this name exist? (`root` is always treated as existing.) */
   policyExists(name: string): Promise<boolean>
   readonly clock: Clock
+  /**
+   * Renews a token an auth method made (its path is not below `auth/token/`) through that method and
+   * the token's lease (Vault's `ExpirationManager.RenewToken`); `null` when the method renews nothing.
+   * Without it (a token store on its own) such tokens renew like any other.
+   */
+  renewLogin?(entry: TokenEntry, increment: number, connection?: ConnectionInfo): Promise<TokenRenewal | null>
 }
 
 /** What every path of the backend shares: the core and the mount's system view (TTL limits). */

@@ -16,11 +16,32 @@ import { rolePaths } from './roles.js'
 import { tidyPaths } from './tidy.js'
 
 export { formatAuth, type TokenAuthInfo, tokenAuth } from './auth.js'
-export { parseAddresses, remoteAddrAllowed, tokenAddressAllowed } from './cidr.js'
+export {
+  ipBelongsToCidrs,
+  parseAddresses,
+  remoteAddrAllowed,
+  subsetBlocks,
+  tokenAddressAllowed,
+  validateCidrList,
+} from './cidr.js'
 export type { TokenContext, TokenCore } from './core.js'
 export { lookupData } from './lookup.js'
 export { containsGlob, globMatch } from './policies.js'
 export { loadRole, type RoleTokenType, type TokenRole } from './roles.js'
+export {
+  deprecationText,
+  equivalentPolicies,
+  newTokenParams,
+  parsePolicies,
+  parseTokenFields,
+  populateTokenAuth,
+  TOKEN_FIELDS,
+  type TokenParams,
+  type TokenParamsType,
+  tokenData,
+  tokenFields,
+  upgradeValue,
+} from './token-fields.js'
 export { calculateTtl, humanDuration, type TtlInput, type TtlLimits, type TtlResult } from './ttl.js'
 
 /**

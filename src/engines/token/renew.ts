@@ -48,7 +48,7 @@ async function renew(
   req: LogicalRequest,
   id: string,
   increment: number,
-): Promise<LogicalResponse> {
+): Promise<LogicalResponse | null> {
   if (id === '') throw new InvalidRequestError('missing token ID')
   const { tokens, clock } = ctx.core
   const entry = await tokens.lookup(id)
@@ -60,6 +60,20 @@ async function renew(
   const now = clock.now()
   if (entry.expire_time <= now) throw new InvalidRequestError('lease expired')
   if (!entry.renewable) throw new InvalidRequestError('lease is not renewable')
+
+  if (ctx.core.renewLogin && !entry.path.startsWith('auth/token/')) {
+    // A login token: its auth method decides (Vault's RenewToken routes to the method's AuthRenew).
+    const renewal = await ctx.core.renewLogin(entry, increment, req.connection)
+    if (!renewal) return null
+    return {
+      data: null,
+      auth: tokenAuth(renewal.entry, renewal.ttl, true, {
+        period: renewal.auth.period ?? 0,
+        explicitMaxTtl: renewal.auth.explicitMaxTtl ?? 0,
+      }),
+      ...(renewal.warnings.length > 0 ? { warnings: renewal.warnings } : {}),
+    }
+  }
 
   const limits = await renewalLimits(req, entry)
   const lastIssue = entry.last_renewal_time || entry.issue_time
@@ -97,7 +111,7 @@ export function renewPaths(ctx: TokenContext): PathDefinition[] {
           const entry = await tokenByAccessor(ctx, d)
           const resp = await renew(ctx, req, entry.id, d.get<number>('increment'))
           // Someone holding only the accessor never learns the token.
-          if (resp.auth) resp.auth.clientToken = ''
+          if (resp?.auth) resp.auth.clientToken = ''
           return resp
         },
       },

@@ -18,6 +18,7 @@ import type { Storage } from '../../storage/view.js'
 import { parseAddresses } from './cidr.js'
 import type { TokenContext } from './core.js'
 import { removeDuplicates } from './policies.js'
+import { newTokenParams, parseTokenFields, type TokenParams, tokenFields } from './token-fields.js'
 
 /** Storage prefix of roles in the mount's view. */
 const ROLES_PREFIX = 'roles/'
@@ -182,33 +183,15 @@ const ROLE_FIELDS: Record<string, FieldSchema> = {
     description:
       'String or JSON list of allowed entity aliases. If set, specifies the entity aliases which are allowed to be used during token generation. This field supports globbing.',
   },
-  token_bound_cidrs: {
-    type: 'commaStringSlice',
-    description:
-      'Comma separated string or JSON list of CIDR blocks. If set, specifies the blocks of IP addresses which are allowed to use the generated token.',
-  },
-  token_explicit_max_ttl: {
-    type: 'duration',
-    description: 'If set, tokens created via this role carry an explicit maximum TTL.',
-  },
-  token_no_default_policy: {
-    type: 'bool',
-    description: "If true, the 'default' policy will not automatically be added to generated tokens",
-  },
-  token_num_uses: {
-    type: 'int',
-    description: 'The maximum number of times a token may be used, a value of zero means unlimited',
-  },
-  token_period: {
-    type: 'duration',
-    description:
-      'If set, tokens created via this role will have no max lifetime; instead, their renewal period will be fixed to this value.',
-  },
-  token_type: {
-    type: 'string',
-    default: 'default-service',
-    description: 'The type of token to generate, service or batch',
-  },
+  // The token fields a token role takes, as Vault's AddTokenFieldsWithAllowList.
+  ...tokenFields([
+    'token_bound_cidrs',
+    'token_explicit_max_ttl',
+    'token_period',
+    'token_type',
+    'token_no_default_policy',
+    'token_num_uses',
+  ]),
 }
 
 const bad = (message: string): never => {
@@ -269,36 +252,31 @@ function writeRole(ctx: TokenContext): OperationHandler {
       tokenType = d.get<string>('token_type')
     }
 
-    // Vault's ParseTokenFields (the token fields a token role takes), errors prefixed.
+    // Vault's ParseTokenFields, errors prefixed. The role's token_type is handled apart: while this
+    // request sets a new one, the batch checks see `default`, as in Vault.
     const fieldError = (message: string): never => bad(`error parsing role fields: ${message}`)
-    const [tokenCidrs, hasTokenCidrs] = d.getOk<string[]>('token_bound_cidrs')
-    if (hasTokenCidrs) {
-      try {
-        role.token_bound_cidrs = parseAddresses(tokenCidrs as string[])
-      } catch (e) {
-        fieldError((e as Error).message)
-      }
+    const params: TokenParams = {
+      ...newTokenParams(),
+      token_bound_cidrs: role.token_bound_cidrs,
+      token_explicit_max_ttl: role.token_explicit_max_ttl,
+      token_no_default_policy: role.token_no_default_policy,
+      token_num_uses: role.token_num_uses,
+      token_period: role.token_period,
+      token_type: tokenType === null ? role.token_type : 'default',
     }
-    const [tokenExplicitMax, hasTokenExplicitMax] = d.getOk<number>('token_explicit_max_ttl')
-    if (hasTokenExplicitMax) role.token_explicit_max_ttl = tokenExplicitMax as number
-    const [noDefault, hasNoDefault] = d.getOk<boolean>('token_no_default_policy')
-    if (hasNoDefault) role.token_no_default_policy = noDefault as boolean
-    const [tokenPeriod, hasTokenPeriod] = d.getOk<number>('token_period')
-    if (hasTokenPeriod) role.token_period = tokenPeriod as number
-    const [numUses, hasNumUses] = d.getOk<number>('token_num_uses')
-    if (hasNumUses) role.token_num_uses = numUses as number
-    if (role.token_num_uses < 0) fieldError("'token_num_uses' cannot be negative")
-    // The type in force for this check is the stored one unless the request sets a new one.
-    if (tokenType === null && (role.token_type === 'batch' || role.token_type === 'default-batch')) {
-      if (role.token_period !== 0) {
-        fieldError("'token_type' cannot be 'batch' or 'default_batch' when set to generate periodic tokens")
-      }
-      if (role.token_num_uses !== 0) {
-        fieldError(
-          "'token_type' cannot be 'batch' or 'default_batch' when set to generate tokens with limited use count",
-        )
-      }
+    try {
+      parseTokenFields(params, d, { parseType: false })
+    } catch (e) {
+      fieldError((e as Error).message)
     }
+    role.token_bound_cidrs = params.token_bound_cidrs
+    role.token_explicit_max_ttl = params.token_explicit_max_ttl
+    role.token_no_default_policy = params.token_no_default_policy
+    role.token_num_uses = params.token_num_uses
+    role.token_period = params.token_period
+    const hasTokenCidrs = d.getOk('token_bound_cidrs')[1]
+    const hasTokenExplicitMax = d.getOk('token_explicit_max_ttl')[1]
+    const hasTokenPeriod = d.getOk('token_period')[1]
     if (tokenType !== null) {
       if (!['service', 'batch', 'default-service', 'default-batch'].includes(tokenType)) {
         bad(`invalid 'token_type' value ${goQuote(tokenType)}`)
