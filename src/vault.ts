@@ -22,6 +22,7 @@ import { type MountEntry, routePrefix } from './core/mounts.js'
 import { PolicyStore } from './core/policy-store.js'
 import { Rekey } from './core/rekey.js'
 import type { RawResponse, VaultRequest, VaultResponse } from './core/request.js'
+import { RollbackManager } from './core/rollback.js'
 import type { Route } from './core/router.js'
 import { type InitOptions, type InitResult, SealManager, type SealStatus } from './core/seal-manager.js'
 import { decodeKeyShare } from './core/shares.js'
@@ -172,6 +173,7 @@ export class Vault extends EventEmitter<VaultEvents> {
   readonly #leases: ExpirationManager
   readonly #policies: PolicyStore
   readonly #wrapper: ResponseWrapper
+  readonly #rollback: RollbackManager
   readonly #rekey: Rekey
   readonly #rekeyRecovery: Rekey
   readonly #generateRoot: GenerateRoot
@@ -192,6 +194,30 @@ export class Vault extends EventEmitter<VaultEvents> {
     this.#barrier = new Barrier(this.storage, this.crypto, this.clock)
     this.#tokens = new TokenStore(new StorageView(this.#barrier, TOKEN_STORE_PREFIX), this.crypto, this.clock)
     this.#policies = new PolicyStore(new StorageView(this.#barrier, POLICY_STORE_PREFIX))
+    this.#rollback = new RollbackManager(
+      this.clock,
+      () => this.#mounts.router.all(),
+      (route) =>
+        this.#logical(
+          uuid(),
+          'rollback',
+          '',
+          route.prefix,
+          {},
+          {},
+          null,
+          route.entry.type,
+          route.entry.accessor,
+          undefined,
+          0,
+          route,
+        ),
+      (route, err) =>
+        this.emit(
+          'warning',
+          `periodic work of ${route.prefix} failed: ${err instanceof Error ? err.message : 'error'}`,
+        ),
+    )
     this.#wrapper = new ResponseWrapper(this.#tokens, () => this.#cubbyholeView(), this.clock)
     const { revokeRetryBase, ...leaseOptions } = options.leases ?? {}
     this.#leases = new ExpirationManager(
@@ -527,6 +553,7 @@ export class Vault extends EventEmitter<VaultEvents> {
     ])
     // Last: revocations route to mounted backends. The queue is rebuilt in the background.
     this.#leases.setup()
+    this.#rollback.start()
   }
 
   #defaultMounts(): MountInput[] {
@@ -548,6 +575,7 @@ export class Vault extends EventEmitter<VaultEvents> {
   async #preSeal(): Promise<void> {
     // First: no lease may expire into a half-torn-down core. Nothing is revoked on seal.
     this.#leases.teardown()
+    this.#rollback.stop()
     this.#rekey.wipe()
     this.#rekeyRecovery.wipe()
     this.#generateRoot.cancel()

@@ -32,7 +32,8 @@ export interface TransitHarness {
 export async function transitVault(crypto: CryptoProvider = nodeCrypto): Promise<TransitHarness> {
   const clock = new ManualClock()
   const vault = await Vault.dev({ rootToken: 'root', clock, crypto })
-  vault.engines.register({ type: 'transit', kind: 'secret', factory: createTransitBackend })
+  if (!vault.engines.get('secret', 'transit'))
+    vault.engines.register({ type: 'transit', kind: 'secret', factory: createTransitBackend })
   await vault.request({
     method: 'POST',
     path: 'sys/mounts/transit',

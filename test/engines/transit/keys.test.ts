@@ -419,7 +419,8 @@ describe('concurrency and sealing', () => {
     const { Vault } = await import('../../../src/index.node.js')
     const memory = new MemoryStorage()
     const vault = new Vault({ storage: memory, clock: new Clock() })
-    vault.engines.register({ type: 'transit', kind: 'secret', factory: createTransitBackend })
+    if (!vault.engines.get('secret', 'transit'))
+      vault.engines.register({ type: 'transit', kind: 'secret', factory: createTransitBackend })
     const init = await vault.init({ secretShares: 1, secretThreshold: 1 })
     await vault.unseal(init.keys[0]!)
     const token = init.rootToken
