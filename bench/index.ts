@@ -12,6 +12,8 @@ const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   transit: () => import('./transit.bench.js'),
   leases: () => import('./leases.bench.js'),
   auth: () => import('./auth.bench.js'),
+  database: () => import('./database.bench.js'),
+  http: () => import('./http.bench.js'),
 }
 
 const wanted = process.argv.slice(2)

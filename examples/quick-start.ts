@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { decodeRootToken, definePath, FrameworkBackend, Vault, VaultError } from 'vaultlet'
+import { listen } from 'vaultlet/http/node'
 import { FileStorage } from 'vaultlet/storage/file'
 import { ManualClock } from 'vaultlet/testing'
 
@@ -68,9 +69,9 @@ const enc1 = await transit.encrypt('orders', 'card-4242')
 show('encrypt "card-4242"', enc1.ciphertext)
 await transit.rotate('orders')
 const enc2 = await transit.encrypt('orders', 'card-4242')
-show('after rotate', enc2.ciphertext.slice(0, 12) + '…')
+show('after rotate', `${enc2.ciphertext.slice(0, 12)}…`)
 show('v1 still decrypts', (await transit.decrypt('orders', enc1.ciphertext)).text())
-show('rewrapped v1', (await transit.rewrap('orders', enc1.ciphertext)).ciphertext.slice(0, 12) + '…')
+show('rewrapped v1', `${(await transit.rewrap('orders', enc1.ciphertext)).ciphertext.slice(0, 12)}…`)
 happened(
   'AES-256-GCM under key version 1, then 2; rewrap re-encrypted inside the vault without showing plaintext.',
 )
@@ -211,6 +212,44 @@ show(
 happened(
   'one timer over a priority queue fired at the lease’s expiry and revoked the token (and would its children).',
 )
+
+step('AppRole: a machine logs in with a role ID and a secret ID')
+await dev.request({
+  method: 'PUT',
+  path: 'sys/policies/acl/myapp',
+  token: 'root',
+  data: { policy: 'path "secret/data/myapp/*" { capabilities = ["read"] }' },
+})
+await dev.request({ method: 'POST', path: 'sys/auth/approle', data: { type: 'approle' }, token: 'root' })
+await dev.request({
+  method: 'POST',
+  path: 'auth/approle/role/myapp',
+  data: { token_policies: 'myapp', token_ttl: '1h' },
+  token: 'root',
+})
+const roleId = (await dev.request({ method: 'GET', path: 'auth/approle/role/myapp/role-id', token: 'root' }))
+  .data?.role_id as string
+const secretId = (
+  await dev.request({ method: 'POST', path: 'auth/approle/role/myapp/secret-id', token: 'root' })
+).data?.secret_id as string
+const login = await dev.login.appRole({ roleId, secretId })
+show('login', { policies: login.auth.policies, lease_duration: login.auth.lease_duration })
+show(
+  'reads secret/myapp/stripe',
+  (await dev.withToken(login.token).kv('secret').get('myapp/stripe'))?.data?.api_key,
+)
+happened('the login path needed no token; the core minted one with the role’s policies and a 1h lease.')
+
+step('The same vault over HTTP, as real Vault clients see it')
+const server = await listen(dev, { port: 0 })
+const health = await fetch(`${server.url}/v1/sys/health`)
+show('GET /v1/sys/health', `${health.status} ${JSON.stringify(await health.json()).slice(0, 60)}…`)
+const listed = await fetch(`${server.url}/v1/secret/metadata/myapp?list=true`, {
+  headers: { 'X-Vault-Token': 'root' },
+})
+show('LIST secret/metadata/myapp', ((await listed.json()) as { data: unknown }).data)
+await server.close()
+happened('vaultlet/http/node spoke Vault’s /v1 API; `npx vaultlet server -dev` runs the same server.')
 
 // 4. A durable vault with Shamir shares -------------------------------------------------------------
 const dir = await mkdtemp(join(tmpdir(), 'vaultlet-demo-'))

@@ -71,6 +71,8 @@ export type {
   RsaSignOptions,
   RsaVerifyOptions,
 } from './crypto/provider.js'
+export * from './database/plugin.js'
+export * from './engines/database/client.js'
 export {
   type KvAttribution,
   KvClient,

@@ -32,6 +32,8 @@ import { getDefaultCrypto } from './crypto/index.js'
 import type { CryptoProvider } from './crypto/provider.js'
 import { createAppRoleBackend } from './engines/approle/index.js'
 import { createCubbyholeBackend } from './engines/cubbyhole/index.js'
+import { DatabaseClient } from './engines/database/client.js'
+import { createDatabaseBackend } from './engines/database/index.js'
 import { KvClient, type KvClientOptions } from './engines/kv/client.js'
 import { createKvBackend } from './engines/kv/index.js'
 import { EngineRegistry } from './engines/registry.js'
@@ -132,6 +134,7 @@ const METHOD_OPERATION: Record<string, Operation> = {
   DELETE: 'delete',
   PATCH: 'patch',
   LIST: 'list',
+  HELP: 'help',
 }
 
 /**
@@ -312,6 +315,7 @@ export class Vault extends EventEmitter<VaultEvents> {
       factory: (config) => createUserpassBackend(config, passwordHasher ? { hasher: passwordHasher } : {}),
     })
     this.engines.register({ type: 'transit', kind: 'secret', factory: createTransitBackend })
+    this.engines.register({ type: 'database', kind: 'secret', factory: createDatabaseBackend })
     const tokenCore: TokenCore = {
       tokens: this.#tokens,
       clock: this.clock,
@@ -450,6 +454,18 @@ export class Vault extends EventEmitter<VaultEvents> {
    */
   withToken(token: string): TokenScope {
     return new TokenScope((r) => this.request(r), token)
+  }
+
+  /**
+   * A typed client for the database engine mounted at `mount` — a thin layer over {@link Vault.request}.
+   *
+   * @example
+   * ```ts
+   * const { username, password, leaseId } = await vault.database('database', { token }).creds('readonly')
+   * ```
+   */
+  database(mount = 'database', options: { token?: string } = {}): DatabaseClient {
+    return new DatabaseClient((r) => this.request(r), mount, options.token)
   }
 
   /** `true` while sealed. */
@@ -738,6 +754,8 @@ export class Vault extends EventEmitter<VaultEvents> {
     }
     try {
       let resp = await route.backend.handleRequest(lreq)
+      // Help answers the backend's data as the whole body, as Vault's help handler does.
+      if (lreq.operation === 'help') return { status: 200, body: resp?.data ?? { help: '' } }
       if (resp?.auth) {
         // A login (an unauthenticated path answering with `auth`) gets its token here; only the token
         // store may answer `auth` anywhere else (Vault: "unexpected Auth response for non-token backend").

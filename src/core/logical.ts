@@ -146,6 +146,11 @@ export interface SystemView {
   defaultLeaseTtl(): number
   /** Effective max lease TTL of the mount, seconds. */
   maxLeaseTtl(): number
+  /**
+   * A password generated from the named `sys/policies/password` policy (Vault's
+   * `GeneratePasswordFromPolicy`). Throws when the policy does not exist.
+   */
+  generatePasswordFromPolicy?(name: string): Promise<string>
 }
 
 /** Everything a backend factory receives at mount time. */

@@ -29,6 +29,7 @@ import {
   storagePrefix,
   UNTUNABLE_MOUNTS,
 } from './mounts.js'
+import { type PasswordPolicySource, passwordPolicySource } from './password-policy.js'
 import { type Route, Router } from './router.js'
 
 /** Vault's system default and max lease TTL: 768h (32 days). */
@@ -121,7 +122,13 @@ export class MountService {
       crypto: this.opts.crypto,
       defaultLeaseTtl: () => this.defaultTtl(entry),
       maxLeaseTtl: () => this.maxTtl(entry),
+      generatePasswordFromPolicy: (name) => this.passwordPolicies.generatePasswordFromPolicy(name),
     }
+  }
+
+  /** Password policies live in the system view's storage (`sys/password_policy/<name>`), as in Vault. */
+  private get passwordPolicies(): PasswordPolicySource {
+    return passwordPolicySource(new StorageView(this.opts.barrier, 'sys/'))
   }
 
   /**

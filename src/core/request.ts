@@ -6,7 +6,8 @@
 import type { ConnectionInfo } from './logical.js'
 
 /** HTTP-style method; `LIST` is Vault's list verb. */
-export type RequestMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'LIST' | 'HEAD'
+/** `HELP` is what the HTTP door sends for `?help=1` (Vault's help operation). */
+export type RequestMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'LIST' | 'HEAD' | 'HELP'
 
 /**
  * A request to the vault: what an HTTP request to `/v1/<path>` carries.

@@ -1,6 +1,8 @@
 /**
  * Test helpers for vaultlet and for code built on it (`vaultlet/testing`): conformance suites for the
- * plug points, and test doubles. This module imports `vitest`, so use it from test files only.
+ * plug points, and test doubles — including {@link startTestVault}, a fake Vault over HTTP. This module
+ * imports `vitest`, so use it from test files only; without vitest, import `startTestVault` and
+ * `ManualClock` from `vaultlet/testing/server`.
  *
  * @example
  * ```ts
@@ -12,5 +14,10 @@
  * @module
  */
 
+export {
+  type DatabasePluginConformanceOptions,
+  databasePluginConformance,
+} from '../database/conformance.js'
 export { ManualClock } from './manual-clock.js'
 export { type StorageConformanceOptions, storageAdapterConformance } from './storage-conformance.js'
+export { startTestVault, type TestMount, type TestVault, type TestVaultOptions } from './test-vault.js'

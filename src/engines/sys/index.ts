@@ -5,11 +5,13 @@
  */
 import { FrameworkBackend } from '../../framework/backend.js'
 import { definePath } from '../../framework/path.js'
+import { StorageView } from '../../storage/view.js'
 import { authPaths } from './auth.js'
 import { capabilityPaths } from './capabilities.js'
 import type { SystemCore } from './core.js'
 import { leasePaths } from './leases.js'
 import { mountPaths } from './mounts.js'
+import { passwordPolicyPaths } from './password-policies.js'
 import { policyPaths } from './policies.js'
 import { wrappingPaths } from './wrapping.js'
 
@@ -37,6 +39,7 @@ export function createSystemBackend(core: SystemCore): FrameworkBackend {
     },
     paths: [
       ...mountPaths(core.mounts),
+      ...passwordPolicyPaths(new StorageView(core.barrier, 'sys/')),
       ...authPaths(core.mounts),
       ...policyPaths(core.policies),
       ...capabilityPaths(core.tokens, core.policies),
