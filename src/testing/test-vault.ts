@@ -92,7 +92,8 @@ export async function startTestVault(
 ): Promise<TestVault<ManualClock>>
 export async function startTestVault(options?: TestVaultOptions): Promise<TestVault>
 export async function startTestVault(options: TestVaultOptions = {}): Promise<TestVault> {
-  const clock = options.clock === 'manual' ? new ManualClock(Math.floor(Date.now() / 1000) * 1000) : options.clock
+  const clock =
+    options.clock === 'manual' ? new ManualClock(Math.floor(Date.now() / 1000) * 1000) : options.clock
   const token = options.rootToken ?? 'root'
   const vault = await Vault.dev({ rootToken: token, ...(clock ? { clock } : {}) })
   for (const [rawPath, mount] of Object.entries(options.mounts ?? {})) {
