@@ -14,6 +14,7 @@ const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   auth: () => import('./auth.bench.js'),
   database: () => import('./database.bench.js'),
   http: () => import('./http.bench.js'),
+  audit: () => import('./audit.bench.js'),
 }
 
 const wanted = process.argv.slice(2)

@@ -10,7 +10,6 @@ import { createConnection } from 'node:net'
 import pg from 'pg'
 import { Vault } from 'vaultlet'
 import { ManualClock } from 'vaultlet/testing'
-import { createDatabaseBackend, DatabaseClient } from '../src/engines/database/index.js'
 
 const host = process.env.PGHOST ?? '127.0.0.1'
 const port = Number(process.env.PGPORT ?? 5432)
@@ -60,14 +59,13 @@ const clock = new ManualClock(Date.now())
 const vault = await Vault.dev({ rootToken: 'root', clock })
 try {
   step('Mount the database engine at database/')
-  vault.engines.register({ type: 'database', kind: 'secret', factory: createDatabaseBackend })
   await vault.request({
     method: 'POST',
     path: 'sys/mounts/database',
     data: { type: 'database' },
     token: 'root',
   })
-  const db = new DatabaseClient((r) => vault.request(r), 'database', 'root')
+  const db = vault.database('database', { token: 'root' })
 
   step('POST database/config/appdb')
   await db.configure('appdb', {

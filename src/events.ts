@@ -59,4 +59,15 @@ export interface VaultEvents {
    * `error` is the stored revocation error (at most 240 characters, never a secret value).
    */
   'lease:irrevocable': [{ leaseId: string; error: string; attempts: number }]
+  /** An audit device was enabled (`sys/audit/:path`). */
+  'audit:enabled': [{ path: string; type: string }]
+  /** An audit device was disabled. */
+  'audit:disabled': [{ path: string; type: string }]
+  /**
+   * An audit device failed to write an entry (`kind` `request`/`response`), to reopen, to load at
+   * unseal (`setup`) or to close; the other devices carried on. `error` names paths, never a secret.
+   */
+  'audit:failed': [
+    { path: string; kind: 'request' | 'response' | 'reopen' | 'setup' | 'close'; error: string },
+  ]
 }

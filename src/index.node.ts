@@ -4,10 +4,13 @@
  *
  * @module
  */
+import { registerDefaultAuditDeviceType } from './audit/devices.js'
+import { fileDeviceType } from './audit/file.js'
 import { setDefaultCrypto } from './crypto/index.js'
 import { nodeCrypto } from './crypto/node.js'
 
 setDefaultCrypto(nodeCrypto)
+registerDefaultAuditDeviceType('file', fileDeviceType)
 
 export * from './index.js'
 export { nodeCrypto }

@@ -15,6 +15,18 @@
  */
 
 export {
+  AuditBroker,
+  type AuditBrokerOptions,
+  type AuditCallback,
+  type AuditWritable,
+  callbackDeviceType,
+  isAuditedPath,
+  memoryDeviceType,
+  registerDefaultAuditDeviceType,
+  streamDeviceType,
+} from './audit/index.js'
+export type { AuditDeviceFactory, AuditEntry } from './audit/types.js'
+export {
   type AppRoleCredentials,
   LoginClient,
   type LoginResult,

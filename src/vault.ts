@@ -5,6 +5,10 @@
  * @module
  */
 import { EventEmitter } from 'eventemitter3'
+import { AuditBroker } from './audit/broker.js'
+import { isAuditedPath } from './audit/pipeline.js'
+import { AuditTrail } from './audit/trail.js'
+import type { AuditDeviceFactory } from './audit/types.js'
 import { Barrier } from './barrier/barrier.js'
 import { LoginClient } from './client/login.js'
 import { TokenScope } from './client/with-token.js'
@@ -92,6 +96,8 @@ export interface VaultOptions {
    * over this vault's crypto provider. Parameters are stored with each hash, so they can change.
    */
   passwordHasher?: PasswordHasher
+  /** Audit devices: device types beyond the defaults (`file` on Node), by type name. */
+  audit?: { deviceTypes?: Record<string, AuditDeviceFactory> }
 }
 
 /**
@@ -181,6 +187,7 @@ export class Vault extends EventEmitter<VaultEvents> {
   readonly #rekeyRecovery: Rekey
   readonly #generateRoot: GenerateRoot
   readonly #operator: Backend
+  readonly #audit: AuditBroker
   #cluster: { name: string; id: string } | null = null
 
   constructor(options: VaultOptions = {}) {
@@ -195,6 +202,20 @@ export class Vault extends EventEmitter<VaultEvents> {
     const maxTtl = options.maxLeaseTtl === undefined ? SYSTEM_DEFAULT_TTL : parseDuration(options.maxLeaseTtl)
 
     this.#barrier = new Barrier(this.storage, this.crypto, this.clock)
+    this.#audit = new AuditBroker({
+      storage: this.#barrier,
+      crypto: this.crypto,
+      clock: this.clock,
+      ...(options.audit?.deviceTypes ? { deviceTypes: options.audit.deviceTypes } : {}),
+      onDeviceError: (path, error, kind) =>
+        this.emit('audit:failed', {
+          path,
+          kind,
+          error: error instanceof Error ? error.message : String(error),
+        }),
+      onEnabled: (e) => this.emit('audit:enabled', { path: e.path, type: e.type }),
+      onDisabled: (e) => this.emit('audit:disabled', { path: e.path, type: e.type }),
+    })
     this.#tokens = new TokenStore(new StorageView(this.#barrier, TOKEN_STORE_PREFIX), this.crypto, this.clock)
     this.#policies = new PolicyStore(new StorageView(this.#barrier, POLICY_STORE_PREFIX))
     this.#rollback = new RollbackManager(
@@ -349,6 +370,14 @@ export class Vault extends EventEmitter<VaultEvents> {
    */
   get leases(): ExpirationManager {
     return this.#leases
+  }
+
+  /**
+   * The audit broker: register device types (`registerDeviceType`), rotate logs (`reopen()`, e.g. on
+   * `SIGHUP`), wait for writes (`flush()`). Clients manage devices through `sys/audit/*`.
+   */
+  get audit(): AuditBroker {
+    return this.#audit
   }
 
   /** The `cubbyhole/` mount's storage (per-token cubbyholes live below it). */
@@ -538,6 +567,7 @@ export class Vault extends EventEmitter<VaultEvents> {
       barrier: this.#barrier,
       clock: this.clock,
       leases: this.#leases,
+      audit: this.#audit,
       allowed: async (entry, path, operation) =>
         (await this.#policies.acl(entry.policies)).allowOperation({ path, operation, data: {}, wrapTtl: 0 })
           .allowed,
@@ -567,6 +597,8 @@ export class Vault extends EventEmitter<VaultEvents> {
     await this.#mounts.setup(this.#defaultMounts(), [
       { path: 'token/', type: 'token', description: 'token based credentials' },
     ])
+    // Before the first request is served: the devices enabled before the seal log again.
+    await this.#audit.setup()
     // Last: revocations route to mounted backends. The queue is rebuilt in the background.
     this.#leases.setup()
     this.#rollback.start()
@@ -592,6 +624,7 @@ export class Vault extends EventEmitter<VaultEvents> {
     // First: no lease may expire into a half-torn-down core. Nothing is revoked on seal.
     this.#leases.teardown()
     this.#rollback.stop()
+    await this.#audit.teardown()
     this.#rekey.wipe()
     this.#rekeyRecovery.wipe()
     this.#generateRoot.cancel()
@@ -678,6 +711,65 @@ export class Vault extends EventEmitter<VaultEvents> {
     // Operator endpoints (init, unseal, seal-status, health, rekey, generate-root) answer while sealed
     // and authenticate by key shares, not tokens.
     if (OPERATOR_PATHS.test(path)) {
+      // Vault audits generate-root (handleAuditNonLogical), not init/unseal/health/rekey; only unsealed.
+      const trail = new AuditTrail(!this.#barrier.sealed && isAuditedPath(path) ? this.#audit : null, {
+        id: requestId,
+        operation,
+        path,
+        data,
+        headers,
+        remoteAddress: req.connection?.remoteAddress ?? '',
+        remotePort: req.connection?.remotePort ?? 0,
+      })
+      try {
+        await trail.request()
+        const raw = await this.#operatorRequest(
+          requestId,
+          operation,
+          path,
+          data,
+          headers,
+          req,
+          wrapTtl,
+          method,
+        )
+        return await trail.response(raw)
+      } catch (err) {
+        throw await trail.failed(err)
+      }
+    }
+    if (this.#barrier.sealed) throw new SealedError()
+    const trail = new AuditTrail(isAuditedPath(path) ? this.#audit : null, {
+      id: requestId,
+      operation,
+      path,
+      data,
+      clientToken: typeof req.token === 'string' ? req.token : '',
+      headers,
+      remoteAddress: req.connection?.remoteAddress ?? '',
+      remotePort: req.connection?.remotePort ?? 0,
+      wrapTtl,
+    })
+    try {
+      return await trail.response(
+        await this.#serve(requestId, operation, path, data, headers, req, wrapTtl, trail),
+      )
+    } catch (err) {
+      throw await trail.failed(err)
+    }
+  }
+
+  async #operatorRequest(
+    requestId: string,
+    operation: Operation,
+    path: string,
+    data: Record<string, unknown>,
+    headers: Record<string, string[]>,
+    req: VaultRequest,
+    wrapTtl: number,
+    method: string,
+  ): Promise<RawResponse> {
+    {
       const resp = await this.#operator.handleRequest(
         this.#logical(
           requestId,
@@ -697,8 +789,19 @@ export class Vault extends EventEmitter<VaultEvents> {
       // HEAD (sys/health) answers with the status only, as Vault's handleSysHealthHead.
       return { status, body: method === 'HEAD' ? null : (resp?.data ?? null) }
     }
-    if (this.#barrier.sealed) throw new SealedError()
+  }
 
+  /** The authenticated part of the pipeline: fills `trail.input`, logs the request before the handler. */
+  async #serve(
+    requestId: string,
+    operation: Operation,
+    path: string,
+    data: Record<string, unknown>,
+    headers: Record<string, string[]>,
+    req: VaultRequest,
+    wrapTtl: number,
+    trail: AuditTrail,
+  ): Promise<RawResponse> {
     const token = typeof req.token === 'string' ? req.token : ''
     if (WRAPPING_TOKEN_PATHS.has(path)) {
       // Vault checks the wrapping token before anything else on these paths.
@@ -711,13 +814,30 @@ export class Vault extends EventEmitter<VaultEvents> {
     const rootPath = route !== undefined && matchesAny(special?.root, relative)
     // Unauthenticated paths (logins) do not look at the token at all, as in Vault.
     let entry = token && !unauthenticated ? await this.#tokens.lookup(token) : null
+    if (route) {
+      Object.assign(trail.input, {
+        mountPoint: route.prefix,
+        mountType: route.entry.type,
+        mountAccessor: route.entry.accessor,
+        mountRunningVersion: route.entry.running_plugin_version,
+        mountClass: route.entry.table === 'auth' ? 'auth' : 'secret',
+        nonHmacRequestKeys: route.entry.config.audit_non_hmac_request_keys ?? [],
+        nonHmacResponseKeys: route.entry.config.audit_non_hmac_response_keys ?? [],
+      })
+    }
+    if (unauthenticated) trail.input.clientToken = ''
+    if (entry) {
+      // As looked up, before this request uses it (Vault's remaining_uses).
+      Object.assign(trail.input, { clientTokenAccessor: entry.accessor, tokenEntry: { ...entry } })
+    }
     if (!entry && !unauthenticated) throw new PermissionDeniedError()
     // CIDR-bound tokens answer only from their networks (every token but non-expiring root ones).
     if (entry && !tokenAddressAllowed(entry, req.connection?.remoteAddress)) throw new PermissionDeniedError()
 
     if (!route) {
       // The ACL answers before the router: without a grant on the path a caller learns nothing.
-      await this.#authorize(entry!, { path, operation, data, wrapTtl }, false)
+      await this.#authorize(entry!, { path, operation, data, wrapTtl }, false, trail)
+      await trail.request()
       throw new UnsupportedPathError(`no handler for route "${path}". route entry not found.`)
     }
     const lreq = this.#logical(
@@ -746,13 +866,23 @@ export class Vault extends EventEmitter<VaultEvents> {
       revokeAfterRequest = used.revokeAfterRequest
       lreq.tokenEntry = entry
       try {
-        lreq.sudo = await this.#authorize(entry, { path, operation: lreq.operation, data, wrapTtl }, rootPath)
+        trail.input.operation = lreq.operation
+        lreq.sudo = await this.#authorize(
+          entry,
+          { path, operation: lreq.operation, data, wrapTtl },
+          rootPath,
+          trail,
+        )
       } catch (err) {
         if (revokeAfterRequest) await this.#tokens.revokeTree(entry.id)
         throw err
       }
     }
+    trail.input.operation = lreq.operation
+    if (unauthenticated) trail.input.policyResults = { allowed: true }
     try {
+      // Fail closed: no device recorded the request ⇒ it is not served.
+      await trail.request()
       let resp = await route.backend.handleRequest(lreq)
       // Help answers the backend's data as the whole body, as Vault's help handler does.
       if (lreq.operation === 'help') return { status: 200, body: resp?.data ?? { help: '' } }
@@ -870,10 +1000,17 @@ export class Vault extends EventEmitter<VaultEvents> {
     entry: TokenEntry,
     req: { path: string; operation: Operation; data: Record<string, unknown>; wrapTtl: number },
     rootPath: boolean,
+    trail?: AuditTrail,
   ): Promise<boolean> {
     const acl = await this.#policies.acl(entry.policies)
     const result = acl.allowOperation(req)
-    if (!result.allowed || (rootPath && !result.rootPrivs)) throw aclDenied()
+    const allowed = result.allowed && (!rootPath || result.rootPrivs)
+    if (trail) {
+      trail.input.policyResults = allowed
+        ? { allowed, grantingPolicies: result.grantingPolicies }
+        : { allowed: false }
+    }
+    if (!allowed) throw aclDenied()
     return result.rootPrivs
   }
 

@@ -136,7 +136,11 @@ export async function run(argv: string[], cli: CliEnv = processEnv()): Promise<n
         const flags = parseServerFlags(rest, cli.env)
         const stop = cli.stopSignal()
         const running = await startServer(flags, cli, version)
+        // Log rotation, as Vault: SIGHUP reopens the audit files.
+        const reopen = () => void running.vault.audit.reopen().catch(() => undefined)
+        if (cli.env === process.env) process.on('SIGHUP', reopen)
         const signal = await stop
+        process.off('SIGHUP', reopen)
         cli.out(`==> vaultlet shutdown triggered (${signal})`)
         await running.close()
         return 0

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { AuditBroker } from '../../audit/broker.js'
 import type { Barrier } from '../../barrier/barrier.js'
 import type { Clock } from '../../clock.js'
 import type { ExpirationManager } from '../../core/expiration/expiration-manager.js'
@@ -30,6 +31,8 @@ export interface SystemCore {
   readonly clock: Clock
   /** The lease manager (`sys/leases/*`). */
   readonly leases: ExpirationManager
+  /** The audit broker (`sys/audit*`, `sys/config/auditing/*`). */
+  readonly audit: AuditBroker
   /**
    * Do the token's policies allow `operation` on `path` (no parameters, no wrapping)? Used where a
    * handler must check a capability on a path other than the request's (lease ownership).

@@ -6,6 +6,7 @@
 import { FrameworkBackend } from '../../framework/backend.js'
 import { definePath } from '../../framework/path.js'
 import { StorageView } from '../../storage/view.js'
+import { AUDIT_ROOT_PATHS, auditPaths } from './audit.js'
 import { authPaths } from './auth.js'
 import { capabilityPaths } from './capabilities.js'
 import type { SystemCore } from './core.js'
@@ -34,6 +35,7 @@ export function createSystemBackend(core: SystemCore): FrameworkBackend {
         'leases/revoke-force/*',
         'leases/lookup/*',
         'leases',
+        ...AUDIT_ROOT_PATHS,
       ],
       unauthenticated: ['wrapping/lookup', 'wrapping/pubkey'],
     },
@@ -45,6 +47,7 @@ export function createSystemBackend(core: SystemCore): FrameworkBackend {
       ...capabilityPaths(core.tokens, core.policies),
       ...wrappingPaths(core.wrapper),
       ...leasePaths(core),
+      ...auditPaths(core.audit),
       definePath({
         pattern: 'key-status',
         operations: {
