@@ -854,6 +854,12 @@ export class Vault extends EventEmitter<VaultEvents> {
       wrapTtl,
       route,
     )
+    if (unauthenticated && token && path.startsWith('sys/internal/ui/')) {
+      // The UI/CLI preflight endpoints answer anyone but show a token what its policies reach: they see
+      // the token (not spending a use, no ACL on the endpoint itself), as Vault's handlers do.
+      const caller = await this.#tokens.lookup(token)
+      if (caller) lreq.tokenEntry = caller
+    }
     if (operation === 'update' && route.backend.existenceCheck) {
       const { checkFound, exists } = await route.backend.existenceCheck(lreq)
       if (checkFound && !exists) lreq.operation = 'create'

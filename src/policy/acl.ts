@@ -310,6 +310,8 @@ export class ACL {
   readonly #wc: SegNode = newSegNode()
   readonly #hasWc: boolean
   readonly #legacyParams: boolean
+  /** Every glob and `+` rule with its merged permissions, for {@link ACL.hasAccessUnder}. */
+  readonly #nonExactRules: [string, Perms][] = []
 
   /**
    * @throws {InternalError} `other policies present along with root` when the `root` policy comes with
@@ -344,6 +346,27 @@ export class ACL {
     }
     for (const [path, perms] of wcRules) this.#insertWc(wcCandidate(path, perms))
     this.#hasWc = wcRules.size > 0
+    this.#nonExactRules = [...prefixRules, ...wcRules]
+  }
+
+  /**
+   * Whether any rule grants something at or below `prefix` (Vault's `hasMountAccess`, used by
+   * `sys/internal/ui/mounts/:path`): the prefix itself is not denied, or an exact, glob or `+` rule
+   * below it grants a capability, or a glob above it does.
+   *
+   * @example
+   * ```ts
+   * new ACL([parsePolicy('p', 'path "secret/data/app/*" { capabilities = ["read"] }')]).hasAccessUnder('secret/') // true
+   * ```
+   */
+  hasAccessUnder(prefix: string): boolean {
+    if (this.#root) return true
+    if (!this.capabilities(prefix).includes('deny')) return true
+    const grants = (perms: Perms) => (perms.bitmap & CAPABILITY_BITS.deny) === 0 && names(perms).length > 0
+    for (const [path, perms] of this.#exact) if (path.startsWith(prefix) && grants(perms)) return true
+    for (const [path, perms] of this.#nonExactRules) if (path.startsWith(prefix) && grants(perms)) return true
+    const above = this.#nonExact(prefix)
+    return above !== undefined && grants(above)
   }
 
   /** `true` when this ACL holds the `root` policy: everything is allowed. */

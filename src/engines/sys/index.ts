@@ -10,6 +10,7 @@ import { AUDIT_ROOT_PATHS, auditPaths } from './audit.js'
 import { authPaths } from './auth.js'
 import { capabilityPaths } from './capabilities.js'
 import type { SystemCore } from './core.js'
+import { internalUiPaths } from './internal-ui.js'
 import { leasePaths } from './leases.js'
 import { mountPaths } from './mounts.js'
 import { passwordPolicyPaths } from './password-policies.js'
@@ -37,10 +38,11 @@ export function createSystemBackend(core: SystemCore): FrameworkBackend {
         'leases',
         ...AUDIT_ROOT_PATHS,
       ],
-      unauthenticated: ['wrapping/lookup', 'wrapping/pubkey'],
+      unauthenticated: ['wrapping/lookup', 'wrapping/pubkey', 'internal/ui/mounts', 'internal/ui/mounts/*'],
     },
     paths: [
       ...mountPaths(core.mounts),
+      ...internalUiPaths(core.mounts, core.policies),
       ...passwordPolicyPaths(new StorageView(core.barrier, 'sys/')),
       ...authPaths(core.mounts),
       ...policyPaths(core.policies),
