@@ -12,7 +12,7 @@ import type { MountService } from '../../core/mount-service.js'
 import { sanitizeMountPath } from '../../core/mounts.js'
 import { InvalidRequestError } from '../../errors.js'
 import { definePath, type PathDefinition } from '../../framework/path.js'
-import { mountInfo, TUNE_FIELDS, tuneInfo } from './mounts.js'
+import { mountInfo, mountInputFrom, TUNE_FIELDS, tuneInfo } from './mounts.js'
 
 /** Paths of the auth-methods API. */
 export function authPaths(mounts: MountService): PathDefinition[] {
@@ -86,17 +86,7 @@ export function authPaths(mounts: MountService): PathDefinition[] {
           return { data: mountInfo(entry) }
         },
         update: async (_req, d) => {
-          const [options, hasOptions] = d.getOk<Record<string, string>>('options')
-          await mounts.mount('auth', {
-            path: d.get<string>('path'),
-            type: d.get<string>('type'),
-            description: d.get<string>('description'),
-            config: d.get<Record<string, unknown>>('config'),
-            options: hasOptions ? (options ?? null) : null,
-            local: d.get<boolean>('local'),
-            seal_wrap: d.get<boolean>('seal_wrap'),
-            external_entropy_access: d.get<boolean>('external_entropy_access'),
-          })
+          await mounts.mount('auth', mountInputFrom(d))
           return null
         },
         delete: async (_req, d) => {

@@ -5,11 +5,26 @@
  * @module
  */
 
-import type { MountService } from '../../core/mount-service.js'
+import type { MountInput, MountService } from '../../core/mount-service.js'
 import { LIST_CONFIG_KEYS, type MountEntry, sanitizeMountPath } from '../../core/mounts.js'
 import { InvalidRequestError } from '../../errors.js'
-import type { FieldSchema } from '../../framework/fields.js'
+import type { FieldData, FieldSchema } from '../../framework/fields.js'
 import { definePath, type PathDefinition } from '../../framework/path.js'
+
+/** The enable request of `sys/mounts/:path` and `sys/auth/:path`, from its parsed fields. */
+export function mountInputFrom(d: FieldData): MountInput {
+  const [options, hasOptions] = d.getOk<Record<string, string>>('options')
+  return {
+    path: d.get<string>('path'),
+    type: d.get<string>('type'),
+    description: d.get<string>('description'),
+    config: d.get<Record<string, unknown>>('config'),
+    options: hasOptions ? (options ?? null) : null,
+    local: d.get<boolean>('local'),
+    seal_wrap: d.get<boolean>('seal_wrap'),
+    external_entropy_access: d.get<boolean>('external_entropy_access'),
+  }
+}
 
 /** A mount as `sys/mounts` shows it: Vault's keys, sorted as Go sorts map keys. */
 export function mountInfo(entry: MountEntry): Record<string, unknown> {
@@ -147,17 +162,7 @@ export function mountPaths(mounts: MountService): PathDefinition[] {
           return { data: mountInfo(route.entry) }
         },
         update: async (_req, d) => {
-          const [options, hasOptions] = d.getOk<Record<string, string>>('options')
-          await mounts.mount('mounts', {
-            path: d.get<string>('path'),
-            type: d.get<string>('type'),
-            description: d.get<string>('description'),
-            config: d.get<Record<string, unknown>>('config'),
-            options: hasOptions ? (options ?? null) : null,
-            local: d.get<boolean>('local'),
-            seal_wrap: d.get<boolean>('seal_wrap'),
-            external_entropy_access: d.get<boolean>('external_entropy_access'),
-          })
+          await mounts.mount('mounts', mountInputFrom(d))
           return null
         },
         delete: async (_req, d) => {
