@@ -9,6 +9,8 @@
 import type { LogicalResponse } from '../../core/logical.js'
 import type { FieldData } from '../../framework/fields.js'
 import { decodingError, goTypeName, serverError } from './errors.js'
+import { decodeStd } from './go-base64.js'
+import { type KeyType, parsePaddingScheme, supportsAssociatedData } from './key-types.js'
 
 /** One item of `batch_input` (Vault's `BatchRequestItem`); absent strings are `''`. */
 export interface BatchItem {
@@ -168,4 +170,49 @@ export function batchRequestResponse(
     }
   }
   return { ...resp, httpStatus: code }
+}
+
+/**
+ * Decodes an item's base64 `context` and `nonce` (decrypt and rewrap): the context bytes, or the
+ * first decoding error as Vault words it.
+ */
+export function decodeItemContext(item: BatchItem): { context?: Uint8Array; error?: string } {
+  let context: Uint8Array | undefined
+  for (const [value, isContext] of [
+    [item.context, true],
+    [item.nonce, false],
+  ] as const) {
+    if (value === '') continue
+    try {
+      const decoded = decodeStd(value)
+      if (isContext) context = decoded
+    } catch (e) {
+      return { error: (e as Error).message }
+    }
+  }
+  return context ? { context } : {}
+}
+
+/**
+ * Vault's per-item cipher checks against the key type: a valid `padding_scheme` (RSA only) and
+ * `associated_data` only for AEAD key types. `{ error }` when one fails (an item error, not a batch
+ * error, as in Vault).
+ */
+export function itemCipherOptions(
+  type: KeyType,
+  index: number,
+  item: BatchItem,
+): { paddingScheme?: 'oaep' | 'pkcs1v15'; error?: string } {
+  let paddingScheme: 'oaep' | 'pkcs1v15' | undefined
+  if (item.paddingScheme !== '') {
+    try {
+      paddingScheme = parsePaddingScheme(type, item.paddingScheme)
+    } catch (e) {
+      return { error: `'[${index}].padding_scheme' invalid: ${(e as Error).message}` }
+    }
+  }
+  if (item.associatedData !== '' && !supportsAssociatedData(type)) {
+    return { error: `'[${index}].associated_data' provided for non-AEAD cipher suite ${type}` }
+  }
+  return paddingScheme ? { paddingScheme } : {}
 }

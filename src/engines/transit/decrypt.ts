@@ -8,13 +8,18 @@ import type { LogicalRequest, LogicalResponse } from '../../core/logical.js'
 import type { FieldData } from '../../framework/fields.js'
 import { definePath, type PathDefinition } from '../../framework/path.js'
 import { genericNameRegex } from '../../framework/patterns.js'
-import { type BatchItem, batchRequestResponse, decodeBatchItems, emptyItem } from './batch.js'
+import {
+  type BatchItem,
+  batchRequestResponse,
+  decodeBatchItems,
+  decodeItemContext,
+  emptyItem,
+  itemCipherOptions,
+} from './batch.js'
 import { decrypt } from './cipher.js'
 import type { TransitContext } from './context.js'
 import { CIPHER_FIELDS } from './encrypt.js'
 import { errorResponse, isTransitError, serverError, TransitInternalError } from './errors.js'
-import { decodeStd } from './go-base64.js'
-import { parsePaddingScheme, supportsAssociatedData } from './key-types.js'
 
 /** A decrypt batch result (Go's `DecryptBatchResponseItem`: plaintext always present). */
 interface DecryptResult {
@@ -82,20 +87,11 @@ async function decryptHandler(
       results[i]!.error = 'missing ciphertext to decrypt'
       continue
     }
-    for (const [value, isContext] of [
-      [item.context, true],
-      [item.nonce, false],
-    ] as const) {
-      if (value === '') continue
-      try {
-        const decoded = decodeStd(value)
-        if (isContext) contexts[i] = decoded
-      } catch (e) {
-        userError = true
-        results[i]!.error = (e as Error).message
-        break
-      }
-    }
+    const decoded = decodeItemContext(item)
+    if (decoded.error) {
+      userError = true
+      results[i]!.error = decoded.error
+    } else if (decoded.context) contexts[i] = decoded.context
   }
   const p = await ctx.keys.get(req.storage, d.get<string>('name'))
   if (!p) throw errorResponse('encryption key not found')
@@ -103,17 +99,10 @@ async function decryptHandler(
   for (const [i, item] of items.entries()) {
     const result = results[i]!
     if (result.error) continue
-    let paddingScheme: 'oaep' | 'pkcs1v15' | undefined
-    if (item.paddingScheme !== '') {
-      try {
-        paddingScheme = parsePaddingScheme(p.type, item.paddingScheme)
-      } catch (e) {
-        result.error = `'[${i}].padding_scheme' invalid: ${(e as Error).message}`
-        continue
-      }
-    }
-    if (item.associatedData !== '' && !supportsAssociatedData(p.type)) {
-      result.error = `'[${i}].associated_data' provided for non-AEAD cipher suite ${p.type}`
+    // As in Vault: item errors that do not set the batch's error flag.
+    const { paddingScheme, error } = itemCipherOptions(p.type, i, item)
+    if (error) {
+      result.error = error
       continue
     }
     try {

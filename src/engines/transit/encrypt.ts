@@ -9,13 +9,19 @@ import type { LogicalRequest, LogicalResponse } from '../../core/logical.js'
 import type { FieldData } from '../../framework/fields.js'
 import { definePath, type PathDefinition } from '../../framework/path.js'
 import { genericNameRegex } from '../../framework/patterns.js'
-import { type BatchItem, batchRequestResponse, decodeBatchItems, emptyItem } from './batch.js'
+import {
+  type BatchItem,
+  batchRequestResponse,
+  decodeBatchItems,
+  emptyItem,
+  itemCipherOptions,
+} from './batch.js'
 import { encrypt } from './cipher.js'
 import { readConfigKeys } from './config-keys.js'
 import type { TransitContext } from './context.js'
 import { asServerError, errorResponse, isTransitError, serverError, TransitInternalError } from './errors.js'
 import { decodeStd } from './go-base64.js'
-import { type KeyType, parsePaddingScheme, supportsAssociatedData } from './key-types.js'
+import type { KeyType } from './key-types.js'
 import type { Policy } from './policy.js'
 
 /** Vault's `ErrNonceNotAllowed`. */
@@ -218,18 +224,10 @@ async function encryptHandler(
       result.error = ERR_NONCE_NOT_ALLOWED
       continue
     }
-    let paddingScheme: 'oaep' | 'pkcs1v15' | undefined
-    if (item.paddingScheme !== '') {
-      try {
-        paddingScheme = parsePaddingScheme(p.type, item.paddingScheme)
-      } catch (e) {
-        // As in Vault: an item error that does not set the batch's error flag.
-        result.error = `'[${i}].padding_scheme' invalid: ${(e as Error).message}`
-        continue
-      }
-    }
-    if (item.associatedData !== '' && !supportsAssociatedData(p.type)) {
-      result.error = `'[${i}].associated_data' provided for non-AEAD cipher suite ${p.type}`
+    // As in Vault: item errors that do not set the batch's error flag.
+    const { paddingScheme, error } = itemCipherOptions(p.type, i, item)
+    if (error) {
+      result.error = error
       continue
     }
     try {

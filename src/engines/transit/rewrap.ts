@@ -9,7 +9,7 @@ import type { LogicalRequest, LogicalResponse } from '../../core/logical.js'
 import type { FieldData } from '../../framework/fields.js'
 import { definePath, type PathDefinition } from '../../framework/path.js'
 import { genericNameRegex } from '../../framework/patterns.js'
-import { type BatchItem, decodeBatchItems, emptyItem } from './batch.js'
+import { type BatchItem, decodeBatchItems, decodeItemContext, emptyItem } from './batch.js'
 import { decryptBytes, encrypt } from './cipher.js'
 import type { TransitContext } from './context.js'
 import {
@@ -20,7 +20,6 @@ import {
   orderEncryptResult,
 } from './encrypt.js'
 import { asServerError, errorResponse, TransitUserError } from './errors.js'
-import { decodeStd } from './go-base64.js'
 import { parsePaddingScheme } from './key-types.js'
 
 /** `rewrap/:name`. */
@@ -91,19 +90,9 @@ async function rewrapHandler(
       results[i]!.error = 'missing ciphertext to decrypt'
       continue
     }
-    for (const [value, isContext] of [
-      [item.context, true],
-      [item.nonce, false],
-    ] as const) {
-      if (value === '') continue
-      try {
-        const decoded = decodeStd(value)
-        if (isContext) contexts[i] = decoded
-      } catch (e) {
-        results[i]!.error = (e as Error).message
-        break
-      }
-    }
+    const decoded = decodeItemContext(item)
+    if (decoded.error) results[i]!.error = decoded.error
+    else if (decoded.context) contexts[i] = decoded.context
   }
   const p = await ctx.keys.get(req.storage, d.get<string>('name'))
   if (!p) throw errorResponse('encryption key not found')
